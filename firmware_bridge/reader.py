@@ -1,0 +1,165 @@
+"""The reader thread: one per device, from port bytes to sample blocks on the session clock."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import serial
+
+from firmware_bridge.device_info import DeviceInfo
+from firmware_bridge.protocols.base import Decoder
+from firmware_bridge.transport import PortError, describe, open_port
+
+log = logging.getLogger(__name__)
+
+#: Bytes asked for when the driver reports nothing waiting: the read returns on the first
+#: byte, and then takes all that is waiting (never ``readline()``, never a call per byte).
+MIN_READ = 1
+#: Reads are at least this far apart, so that a fast stream is decoded in blocks of many
+#: samples rather than one frame per call; it adds at most this much latency.
+READ_INTERVAL_S = 0.005
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """Something that happened to the stream, on the session clock."""
+
+    t: float
+    kind: str  # "connected", "gap", "error", "closed"
+    value: float = 0.0  # for "gap": the number of samples lost
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ReaderStatus:
+    connected: bool = False
+    error: str = ""
+    samples: int = 0
+    dropped_samples: int = 0
+    corrupt: int = 0
+    device_info: DeviceInfo | None = None
+
+
+class ReaderThread(threading.Thread):
+    """Reads ``port`` in blocks, decodes, and hands blocks to ``on_block``.
+
+    ``on_block`` and ``on_event`` run on this thread: they must be quick and thread-safe.
+    Sample times are moved onto the session clock, whose zero is ``session_start``
+    (a ``clock()`` value); the first sample lands at its arrival time.
+    """
+
+    def __init__(
+        self,
+        port: str,
+        decoder: Decoder,
+        on_block: Callable[[np.ndarray], None],
+        on_event: Callable[[StreamEvent], None] = lambda event: None,
+        session_start: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        baudrate: int = 115200,
+    ) -> None:
+        super().__init__(name=f"reader {port}", daemon=True)
+        self.port = port
+        self.decoder = decoder
+        self._on_block = on_block
+        self._on_event = on_event
+        self._clock = clock
+        self._session_start = clock() if session_start is None else session_start
+        self._baudrate = baudrate
+        self._stop_requested = threading.Event()
+        self._lock = threading.Lock()
+        self._status = ReaderStatus()
+        self._clock_offset: float | None = None
+        self._last_seq: int | None = None
+
+    def stop(self) -> None:
+        self._stop_requested.set()
+
+    def status(self) -> ReaderStatus:
+        with self._lock:
+            return self._status
+
+    def session_time(self) -> float:
+        return self._clock() - self._session_start
+
+    def run(self) -> None:
+        try:
+            port = open_port(self.port, self._baudrate)
+        except PortError as exc:
+            self._fail(str(exc))
+            return
+        try:
+            self._converse(port)
+        except (serial.SerialException, OSError) as exc:
+            self._fail(f"lost the connection to {self.port} ({describe(exc)})")
+        finally:
+            self._close(port)
+
+    def _converse(self, port: serial.SerialBase) -> None:
+        port.reset_input_buffer()  # what piled up before we listened is stale
+        for command in self.decoder.opening_commands():
+            port.write(command)
+        self._update(connected=True)
+        self._on_event(StreamEvent(self.session_time(), "connected", detail=self.port))
+        next_read = self._clock()
+        while not self._stop_requested.wait(max(0.0, next_read - self._clock())):
+            next_read = self._clock() + READ_INTERVAL_S
+            data = port.read(port.in_waiting or MIN_READ)
+            if data:
+                self._deliver(self.decoder.feed(data, self._clock()))
+
+    def _deliver(self, block: np.ndarray) -> None:
+        stats = self.decoder.stats
+        if block.size:
+            if self._clock_offset is None:
+                arrival = self.session_time()
+                self._clock_offset = float(block["t"][0]) - arrival
+            block["t"] -= self._clock_offset
+            self._report_gaps(block)
+            self._on_block(block)
+        self._update(
+            samples=stats.samples,
+            corrupt=stats.corrupt,
+            device_info=self.decoder.device_info,
+        )
+
+    def _report_gaps(self, block: np.ndarray) -> None:
+        seq = block["seq"]
+        previous = seq[0] - 1 if self._last_seq is None else self._last_seq
+        steps = np.diff(seq, prepend=previous)
+        self._last_seq = int(seq[-1])
+        gaps = np.flatnonzero(steps > 1)
+        if gaps.size == 0:
+            return
+        lost = steps[gaps] - 1
+        with self._lock:
+            dropped = self._status.dropped_samples + int(lost.sum())
+            self._status = replace(self._status, dropped_samples=dropped)
+        for index, count in zip(gaps, lost, strict=True):
+            self._on_event(StreamEvent(float(block["t"][index]), "gap", float(count)))
+
+    def _update(self, **changes: object) -> None:
+        with self._lock:
+            self._status = replace(self._status, **changes)
+
+    def _fail(self, message: str) -> None:
+        log.warning("%s", message)
+        self._update(connected=False, error=message)
+        self._on_event(StreamEvent(self.session_time(), "error", detail=message))
+
+    def _close(self, port: serial.SerialBase) -> None:
+        try:
+            for command in self.decoder.closing_commands():
+                port.write(command)
+            port.flush()
+        except (serial.SerialException, OSError) as exc:
+            log.info("could not send closing commands to %s: %s", self.port, exc)
+        finally:
+            port.close()
+            self._update(connected=False)
+            self._on_event(StreamEvent(self.session_time(), "closed", detail=self.port))

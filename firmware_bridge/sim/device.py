@@ -1,0 +1,218 @@
+"""The simulated device: the wire side of a load cell, speaking a real protocol.
+
+It knows nothing about how it is reached: the in-process URL handler and the pseudo-terminal
+server both drive it with ``receive`` (host bytes in) and ``poll`` (device bytes out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import numpy as np
+
+from firmware_bridge.protocols import fgb1
+from firmware_bridge.protocols.cobs import CobsError
+from firmware_bridge.sim.profiles import NOISE_N, PROFILES, ForceProfile, make_profile
+
+SCHEME = "fgsim"
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    protocol: str = "fgb1"
+    rate_hz: float = 1000.0
+    profile: str = "therapy"
+    seed: int = 1
+    clock_start_us: int = 0  # the device clock at power-on (to test the u32 wrap)
+
+    def __post_init__(self) -> None:
+        if self.protocol not in PERSONALITIES:
+            known = ", ".join(sorted(PERSONALITIES))
+            raise ValueError(f"the simulator does not speak {self.protocol!r} (known: {known})")
+        if not 0 < self.rate_hz <= 100_000:
+            raise ValueError(f"simulated rate must be in (0, 100000] Hz, not {self.rate_hz}")
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r} (known: {', '.join(PROFILES)})")
+
+    def to_url(self) -> str:
+        query = urlencode(
+            {
+                "protocol": self.protocol,
+                "rate": f"{self.rate_hz:g}",
+                "profile": self.profile,
+                "seed": self.seed,
+                "clock_start_us": self.clock_start_us,
+            }
+        )
+        return f"{SCHEME}://?{query}"
+
+    @classmethod
+    def from_url(cls, url: str) -> SimulatorConfig:
+        parts = urlsplit(url)
+        if parts.scheme != SCHEME:
+            raise ValueError(f"expected a {SCHEME}:// URL, got {url!r}")
+        fields = {
+            "protocol": str,
+            "rate": float,
+            "profile": str,
+            "seed": int,
+            "clock_start_us": int,
+        }
+        options = {}
+        for key, values in parse_qs(parts.query, strict_parsing=bool(parts.query)).items():
+            if key not in fields:
+                raise ValueError(f"unknown simulator option {key!r} (known: {', '.join(fields)})")
+            options["rate_hz" if key == "rate" else key] = fields[key](values[-1])
+        return cls(**options)
+
+
+class Personality(Protocol):
+    """How one protocol looks on the wire, seen from the device."""
+
+    streams_at_power_on: bool
+
+    def encode(self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray) -> bytes: ...
+
+    def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
+        """React to host bytes; return the reply bytes."""
+        ...
+
+
+class AsciiPersonality:
+    """A DIY sketch printing newtons, one ``Serial.println`` per reading, from power-on."""
+
+    streams_at_power_on = True
+
+    def encode(self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray) -> bytes:
+        return "".join(f"{value:.3f}\r\n" for value in force_n.tolist()).encode("ascii")
+
+    def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
+        return b""  # such sketches ignore what the host sends
+
+
+class Fgb1Personality:
+    """Our firmware: identifies itself, streams SAMPLE frames between START and STOP."""
+
+    streams_at_power_on = False
+    COUNTS_PER_NEWTON = 1234.5
+    ZERO_OFFSET = -52000
+    FULL_SCALE_N = 200.0
+    ADC_LIMIT = (1 << 23) - 1
+
+    def __init__(self) -> None:
+        self._incoming = b""
+        self._reply_seq = 0
+        self._commands: dict[int, Callable[[SimulatedDevice], bytes]] = {
+            fgb1.GET_INFO: self._info,
+            fgb1.START: lambda device: self._ack(device.start()),
+            fgb1.STOP: lambda device: self._ack(device.stop()),
+            fgb1.PING: lambda device: self._ack(None),
+        }
+
+    def encode(self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray) -> bytes:
+        counts = np.rint(self.ZERO_OFFSET + force_n * self.COUNTS_PER_NEWTON)
+        saturated = np.abs(counts) > self.ADC_LIMIT
+        counts = np.clip(counts, -self.ADC_LIMIT - 1, self.ADC_LIMIT)
+        flags = np.where(saturated, 1, 0).astype(np.uint8)
+        return fgb1.encode_sample_frames(seq & 0xFFFF, t_us & 0xFFFFFFFF, counts, flags)
+
+    def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
+        *frames, self._incoming = (self._incoming + data).split(b"\x00")
+        replies = []
+        for encoded in frames:
+            try:
+                frame = fgb1.decode_frame(encoded)
+            except (fgb1.FrameError, CobsError):
+                replies.append(self._reply(fgb1.NAK, b""))
+                continue
+            command = self._commands.get(frame.frame_type)
+            replies.append(command(device) if command else self._reply(fgb1.NAK, b""))
+        return b"".join(replies)
+
+    def _reply(self, frame_type: int, payload: bytes) -> bytes:
+        self._reply_seq += 1
+        return fgb1.encode_frame(frame_type, self._reply_seq, payload)
+
+    def _ack(self, _: object) -> bytes:
+        return self._reply(fgb1.ACK, b"")
+
+    def _info(self, device: SimulatedDevice) -> bytes:
+        info = fgb1.InfoPayload(
+            proto_major=fgb1.PROTOCOL_MAJOR,
+            proto_minor=fgb1.PROTOCOL_MINOR,
+            firmware="0.1.0",
+            device_type=1,
+            serial="SIM000000001",
+            adc="HX711",
+            nominal_rate_hz=round(device.rate_hz),
+            full_scale_n=self.FULL_SCALE_N,
+            counts_per_newton=self.COUNTS_PER_NEWTON,
+            zero_offset=self.ZERO_OFFSET,
+            unit_code=1,
+        )
+        return self._reply(fgb1.INFO, info.pack())
+
+
+PERSONALITIES: dict[str, Callable[[], Personality]] = {
+    "fgb1": Fgb1Personality,
+    "ascii": AsciiPersonality,
+}
+
+
+class SimulatedDevice:
+    """Samples ``profile`` at ``rate_hz`` on its own clock and frames them in a protocol."""
+
+    def __init__(self, config: SimulatorConfig, now: float) -> None:
+        self.config = config
+        self.rate_hz = config.rate_hz
+        self.personality = PERSONALITIES[config.protocol]()
+        self.profile: ForceProfile = make_profile(config.profile, config.seed)
+        self._rng = np.random.default_rng(config.seed + 1)
+        self._powered_at = now
+        self._now = now
+        self._replies = b""
+        self._sent = 0  # samples sent since power-on: the sequence counter
+        self._stream_start: float | None = None  # clock value of sample ``_stream_first``
+        self._stream_first = 0
+        if self.personality.streams_at_power_on:
+            self.start()
+
+    @property
+    def streaming(self) -> bool:
+        return self._stream_start is not None
+
+    def start(self) -> None:
+        if not self.streaming:
+            self._stream_start, self._stream_first = self._now, self._sent
+
+    def stop(self) -> None:
+        self._stream_start = None
+
+    def receive(self, data: bytes, now: float) -> None:
+        self._now = now
+        self._replies += self.personality.handle(data, self)
+
+    def seconds_to_next_sample(self, now: float) -> float:
+        if self._stream_start is None:
+            return float("inf")
+        due_at = self._stream_start + (self._sent - self._stream_first) / self.rate_hz
+        return max(0.0, due_at - now)
+
+    def poll(self, now: float) -> bytes:
+        """Replies owed to the host, then every sample due by ``now``."""
+        self._now = now
+        out, self._replies = self._replies, b""
+        if self._stream_start is None:
+            return out
+        due = int((now - self._stream_start) * self.rate_hz) + 1 + self._stream_first
+        if due <= self._sent:
+            return out
+        seq = np.arange(self._sent, due, dtype=np.int64)
+        t = self._stream_start - self._powered_at + (seq - self._stream_first) / self.rate_hz
+        force = self.profile.force_at(t) + self._rng.normal(0.0, NOISE_N, seq.size)
+        t_us = self.config.clock_start_us + np.rint(t * 1e6).astype(np.int64)
+        self._sent = due
+        return out + self.personality.encode(seq, t_us, force)

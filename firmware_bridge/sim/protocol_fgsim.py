@@ -1,0 +1,107 @@
+"""pyserial URL handler ``fgsim://?protocol=fgb1&rate=1000&profile=therapy``.
+
+pyserial finds it as ``<package>.protocol_<scheme>`` once ``firmware_bridge.transport`` has
+registered this package, so the in-process simulator is opened, read and written through
+exactly the calls a real port gets (``--demo`` works on every platform, pty or not).
+"""
+
+from __future__ import annotations
+
+import time
+
+from serial import PortNotOpenError, SerialBase, SerialException
+
+from firmware_bridge.sim.device import SimulatedDevice, SimulatorConfig
+
+MAX_IDLE_WAIT_S = 0.01
+
+
+class Serial(SerialBase):
+    def __init__(self, *args, **kwargs) -> None:
+        self._device: SimulatedDevice | None = None
+        self._rx = bytearray()
+        super().__init__(*args, **kwargs)
+
+    def open(self) -> None:
+        if self.is_open:
+            raise SerialException("port is already open")
+        if self._port is None:
+            raise SerialException("port must be configured before it can be used")
+        try:
+            config = SimulatorConfig.from_url(self._port)
+        except ValueError as exc:
+            raise SerialException(str(exc)) from exc
+        self._device = SimulatedDevice(config, time.monotonic())
+        self._rx.clear()
+        self.is_open = True
+
+    def close(self) -> None:
+        self.is_open = False
+        self._device = None
+
+    def _reconfigure_port(self) -> None:
+        """Line settings mean nothing to the simulator."""
+
+    def _pump(self) -> SimulatedDevice:
+        if not self.is_open or self._device is None:
+            raise PortNotOpenError()
+        self._rx += self._device.poll(time.monotonic())
+        return self._device
+
+    @property
+    def in_waiting(self) -> int:
+        self._pump()
+        return len(self._rx)
+
+    def read(self, size: int = 1) -> bytes:
+        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        while True:
+            device = self._pump()
+            now = time.monotonic()
+            if len(self._rx) >= size or (deadline is not None and now >= deadline):
+                break
+            wait = min(device.seconds_to_next_sample(now), MAX_IDLE_WAIT_S)
+            if deadline is not None:
+                wait = min(wait, deadline - now)
+            time.sleep(max(wait, 0.0))
+        data = bytes(self._rx[:size])
+        del self._rx[:size]
+        return data
+
+    def write(self, data: bytes) -> int:
+        device = self._pump()
+        device.receive(bytes(data), time.monotonic())
+        return len(data)
+
+    def reset_input_buffer(self) -> None:
+        self._pump()
+        self._rx.clear()
+
+    def reset_output_buffer(self) -> None:
+        """Nothing is ever waiting to go out."""
+
+    @property
+    def out_waiting(self) -> int:
+        return 0
+
+    def _update_break_state(self) -> None: ...
+
+    def _update_rts_state(self) -> None: ...
+
+    def _update_dtr_state(self) -> None: ...
+
+    @property
+    def cts(self) -> bool:
+        return True
+
+    @property
+    def dsr(self) -> bool:
+        return True
+
+    @property
+    def ri(self) -> bool:
+        return False
+
+    @property
+    def cd(self) -> bool:
+        return True

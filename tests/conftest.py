@@ -1,0 +1,81 @@
+"""Shared fixtures: simulator processes on real pseudo-terminals, the CLI as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+needs_pty = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals need POSIX")
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, timeout: float = 60.0) -> CliResult:
+    """``pressure-monitor ARGS`` in a subprocess, as a user or script runs it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+@dataclass
+class SimulatorProcess:
+    port: str
+    process: subprocess.Popen
+
+    def kill(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def start_simulator(*args: str) -> SimulatorProcess:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "simulate", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first_line = process.stdout.readline()
+    if not first_line.startswith("port: "):
+        process.kill()
+        raise RuntimeError(f"simulate printed {first_line!r}; stderr: {process.stderr.read()}")
+    return SimulatorProcess(first_line.split(" ", 1)[1].strip(), process)
+
+
+@pytest.fixture
+def simulator() -> Iterator[callable]:
+    """Start ``pressure-monitor simulate ARGS`` processes; all are stopped after the test."""
+    started: list[SimulatorProcess] = []
+
+    def start(*args: str) -> SimulatorProcess:
+        started.append(start_simulator(*args))
+        return started[-1]
+
+    yield start
+    for sim in started:
+        if sim.process.poll() is None:
+            sim.kill()
+        sim.process.stdout.close()
+        sim.process.stderr.close()
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    return tmp_path
