@@ -1,0 +1,182 @@
+"""Recordings on real HDF5 files: round trip, refusals, foreign and broken files, CSV."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from monitor.acquisition import CALIBRATED_DTYPE
+from recordings import (
+    NotARecordingError,
+    RecordingError,
+    RecordingWriter,
+    SessionInfo,
+    export_csv,
+    read_recording,
+    schema,
+    summarize,
+)
+
+DEVICE = {"protocol": "fgb1", "identity": "SIM1", "raw_unit": "counts", "nominal_rate_hz": 1000.0}
+CALIBRATION = {"offset": -52000.0, "gain_n_per_unit": 1 / 1234.5, "source": "device"}
+
+
+def block(start: int, n: int, skip: tuple[int, ...] = ()) -> np.ndarray:
+    seq = np.array([i for i in range(start, start + n + len(skip)) if i not in skip])
+    out = np.zeros(seq.size, dtype=CALIBRATED_DTYPE)
+    out["seq"] = seq
+    out["t"] = seq * 0.001
+    out["raw"] = -52000 + seq
+    out["force"] = seq / 1234.5
+    return out
+
+
+def write(path: Path, blocks: list[np.ndarray], events=(), segments=()) -> RecordingWriter:
+    writer = RecordingWriter(
+        path, SessionInfo(client="C-17", app_version="test"), DEVICE, CALIBRATION
+    )
+    writer.start()
+    for b in blocks:
+        writer.append(b)
+    for event in events:
+        writer.add_event(*event)
+    for segment in segments:
+        writer.add_segment(*segment)
+    writer.close()
+    return writer
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "s.h5"
+    writer = write(
+        path,
+        [block(0, 5000), block(5000, 3000)],
+        events=[(1.5, "marker", "trigger point", 0.0)],
+        segments=[(0.0, 7.999, "Upper trapezius", 150.0, 220.0, "left", "ischemic")],
+    )
+    assert writer.error == "" and writer.samples_written == 8000
+    recording = read_recording(path)
+    assert recording.samples["seq"].tolist() == list(range(8000))
+    assert recording.samples["force"][1234] == pytest.approx(1234 / 1234.5)
+    assert recording.session["client"] == "C-17"
+    assert recording.session["end_time"] != ""
+    assert recording.device == DEVICE
+    assert recording.calibration["source"] == "device"
+    assert recording.events["label"].tolist() == ["trigger point"]
+    assert recording.segments["muscle"].tolist() == ["Upper trapezius"]
+    summary = summarize(recording)
+    assert summary["samples"] == 8000
+    assert summary["rate_hz"] == pytest.approx(1000.0)
+    assert summary["dropped_samples"] == 0 and summary["gaps"] == 0
+    assert summary["segments"] == 1 and summary["events"] == 1
+    assert summary["units"]["force"] == "N" and summary["units"]["raw"] == "counts"
+
+
+def test_loss_is_counted_from_the_sequence(tmp_path: Path) -> None:
+    path = tmp_path / "s.h5"
+    write(path, [block(0, 100, skip=(10, 11, 50))])
+    summary = summarize(read_recording(path))
+    assert summary["gaps"] == 2 and summary["dropped_samples"] == 3
+
+
+def test_file_is_compressed_chunked_and_resizable(tmp_path: Path) -> None:
+    path = tmp_path / "s.h5"
+    write(path, [block(0, 20000)])
+    with h5py.File(path, "r") as file:
+        force = file["samples/force"]
+        assert force.compression == "gzip" and force.shuffle
+        assert force.maxshape == (None,) and force.chunks == (schema.SAMPLE_CHUNK,)
+        assert file.attrs["schema_version"] == schema.SCHEMA_VERSION
+
+
+def test_never_overwrites(tmp_path: Path) -> None:
+    path = tmp_path / "s.h5"
+    path.write_bytes(b"precious")
+    with pytest.raises(RecordingError, match="already exists"):
+        RecordingWriter(path, SessionInfo(), DEVICE, CALIBRATION).start()
+    assert path.read_bytes() == b"precious"
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RecordingError, match="does not exist"):
+        RecordingWriter(tmp_path / "no" / "s.h5", SessionInfo(), DEVICE, CALIBRATION).start()
+
+
+def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if (locked / "probe").parent.stat().st_mode & 0o200 or _is_root():
+        pytest.skip("running as root: permissions do not apply")
+    with pytest.raises(RecordingError, match="cannot create"):
+        RecordingWriter(locked / "s.h5", SessionInfo(), DEVICE, CALIBRATION).start()
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def test_not_hdf5(tmp_path: Path) -> None:
+    path = tmp_path / "notes.h5"
+    path.write_text("shopping list")
+    with pytest.raises(NotARecordingError, match="not a readable HDF5 file"):
+        read_recording(path)
+
+
+def test_foreign_hdf5(tmp_path: Path) -> None:
+    path = tmp_path / "other.h5"
+    with h5py.File(path, "w") as file:
+        file["data"] = np.arange(3)
+    with pytest.raises(NotARecordingError, match="not a pressure-monitor-recording"):
+        read_recording(path)
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.h5"
+    write(path, [block(0, 50000)])
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(NotARecordingError):
+        read_recording(path)
+
+
+def test_newer_schema_asks_for_an_update(tmp_path: Path) -> None:
+    path = tmp_path / "s.h5"
+    write(path, [block(0, 10)])
+    with h5py.File(path, "a") as file:
+        file.attrs["schema_version"] = schema.SCHEMA_VERSION + 1
+    with pytest.raises(NotARecordingError, match="update the app"):
+        read_recording(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(NotARecordingError, match="no such file"):
+        read_recording(tmp_path / "nope.h5")
+
+
+def test_csv_export(tmp_path: Path) -> None:
+    path, out = tmp_path / "s.h5", tmp_path / "s.csv"
+    write(path, [block(0, 250_000)])
+    assert export_csv(read_recording(path), out) == 250_000
+    lines = out.read_text().splitlines()
+    comments = [line for line in lines if line.startswith("#")]
+    assert "# session.client: C-17" in comments
+    assert "# device.identity: SIM1" in comments
+    rows = list(csv.reader(lines[len(comments) :]))
+    assert rows[0] == ["t_s", "force_N", "raw", "seq", "flags"]
+    assert len(rows) == 250_001
+    assert float(rows[1235][1]) == pytest.approx(1234 / 1234.5, abs=1e-6)
+    assert int(rows[-1][3]) == 249_999
+
+
+def test_csv_export_never_overwrites(tmp_path: Path) -> None:
+    path, out = tmp_path / "s.h5", tmp_path / "s.csv"
+    write(path, [block(0, 10)])
+    out.write_text("keep me")
+    with pytest.raises(RecordingError, match="already exists"):
+        export_csv(read_recording(path), out)
+    assert out.read_text() == "keep me"
