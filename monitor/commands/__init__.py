@@ -1,0 +1,1 @@
+"""One module per ``pressure-monitor`` command: ``add_parser(subparsers)`` and ``run(args)``."""

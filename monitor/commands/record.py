@@ -1,0 +1,113 @@
+"""``record``: a headless recording, for scripts, labs and tests."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from monitor import __version__
+from monitor.acquisition import Acquisition
+from monitor.commands.common import FAILED, CommandError, add_protocol_option, positive_float
+from monitor.recorder import SessionRecorder
+from monitor.targets import preset_for
+from recordings import RecordingError, SessionInfo
+
+FIRST_DATA_TIMEOUT_S = 5.0
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "record",
+        help="record a device to an HDF5 file without the GUI",
+        description="Records until --duration seconds of samples are in the file (counted "
+        "from the first sample), or until Ctrl-C; the file is closed cleanly either way.",
+    )
+    parser.add_argument("--port", required=True, help="device path or pyserial URL")
+    add_protocol_option(parser)
+    parser.add_argument("--duration", type=positive_float, help="seconds of samples to record")
+    parser.add_argument("--muscle", help="target preset; the recording gets one segment for it")
+    parser.add_argument("--client", default="", help="the client's pseudonym")
+    parser.add_argument("--operator", default="", help="who records")
+    parser.add_argument("--probe-area", type=positive_float, default=1.0, help="cm² (default 1)")
+    parser.add_argument("out", type=Path, metavar="OUT.h5")
+
+
+def run(args: argparse.Namespace) -> int:
+    preset = _preset(args.muscle)
+    if args.out.exists():
+        raise CommandError(f"{args.out} already exists; recordings are never overwritten")
+    if not args.out.parent.resolve().is_dir():
+        raise CommandError(f"folder {args.out.parent} does not exist")
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    acquisition = Acquisition(args.port, args.protocol)
+    acquisition.start()
+    try:
+        _wait_for_data(acquisition, stop)
+        session = SessionInfo(
+            operator=args.operator,
+            client=args.client,
+            probe_area_cm2=args.probe_area,
+            app_version=__version__,
+        )
+        recorder = SessionRecorder(acquisition, args.out, session, args.duration, preset)
+        try:
+            recorder.start()
+        except RecordingError as exc:
+            raise CommandError(str(exc)) from exc
+        _wait_until_done(acquisition, recorder, stop)
+        result = recorder.stop()
+    finally:
+        acquisition.stop()
+
+    status = acquisition.status()
+    sys.stdout.write(
+        f"recorded {result.samples} samples to {result.path} "
+        f"(dropped {status.dropped_samples}, corrupt {status.corrupt})\n"
+    )
+    if result.error:
+        raise CommandError(result.error, FAILED)
+    if status.error:
+        raise CommandError(f"the recording ended early: {status.error}", FAILED)
+    return 0
+
+
+def _preset(muscle: str | None):
+    if muscle is None:
+        return None
+    try:
+        return preset_for(muscle)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:
+    deadline = time.monotonic() + FIRST_DATA_TIMEOUT_S
+    while not stop.is_set():
+        status = acquisition.status()
+        if status.error:
+            raise CommandError(status.error)
+        if status.samples:
+            return
+        if time.monotonic() > deadline:
+            raise CommandError(
+                f"no samples from {acquisition.port} within {FIRST_DATA_TIMEOUT_S:g} s "
+                f"(is it the right port, and does the device speak {acquisition.decoder.name}?)"
+            )
+        stop.wait(0.02)
+    raise CommandError("stopped before the device sent anything")
+
+
+def _wait_until_done(
+    acquisition: Acquisition, recorder: SessionRecorder, stop: threading.Event
+) -> None:
+    while not (stop.is_set() or recorder.finished.is_set()):
+        if acquisition.status().error or recorder.error:
+            return
+        recorder.finished.wait(0.05)

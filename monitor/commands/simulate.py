@@ -1,0 +1,53 @@
+"""``simulate``: serve a simulated device on a pseudo-terminal until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from firmware_bridge.sim import PROFILES, SimulatorConfig
+from firmware_bridge.sim.device import PERSONALITIES
+from monitor.commands.common import CommandError, positive_float
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "simulate",
+        help="serve a simulated device on a pseudo-terminal",
+        description="Serves a simulated load cell on a pseudo-terminal. Prints "
+        "'port: /dev/pts/N' as its first line, then runs until stopped (Ctrl-C).",
+    )
+    parser.add_argument("--protocol", choices=sorted(PERSONALITIES), default="fgb1")
+    parser.add_argument("--rate", type=positive_float, default=1000.0, help="samples/s")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="therapy")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the therapy profile")
+
+
+def run(args: argparse.Namespace) -> int:
+    if os.name != "posix":
+        raise CommandError("needs a POSIX pseudo-terminal; on this system use the app's --demo")
+    from firmware_bridge.sim.pty_server import serve_pty
+
+    try:
+        config = SimulatorConfig(args.protocol, args.rate, args.profile, args.seed)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+
+    def announce(port: str) -> None:
+        sys.stdout.write(f"port: {port}\n")
+        sys.stdout.write(
+            f"simulating {config.protocol} at {config.rate_hz:g} Hz, "
+            f"profile {config.profile}; Ctrl-C stops\n"
+        )
+        sys.stdout.flush()
+
+    lost = serve_pty(config, stop, announce)
+    if lost:
+        sys.stderr.write(f"{lost} bytes were dropped while no host was reading\n")
+    return 0

@@ -1,0 +1,84 @@
+"""What the live screen shows, computed from the live buffer: Qt-free, so tested without a GUI."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from calibration import Unit, from_display, to_display, unit_named
+from monitor.feedback import Zone, classify
+from monitor.live_buffer import LiveBuffer
+from monitor.targets import TargetPreset
+
+WINDOW_S = 30.0  # the trace's fixed width
+SMOOTHING_S = 0.15  # the readout averages this much, so tremor does not make digits dance
+GAUGE_HEADROOM = 1.5  # the gauge reaches this far above the band's top
+_KPA = unit_named("kPa")
+
+
+@dataclass(frozen=True)
+class LiveFrame:
+    t: np.ndarray  # s before the newest sample (-WINDOW_S .. 0)
+    value: np.ndarray  # in ``unit``
+    current: float  # smoothed newest value in ``unit``; NaN without data
+    zone: Zone | None  # None without data or without a calibration
+    band: tuple[float, float]  # in ``unit``
+    scale_max: float  # the gauge's and the trace's top, in ``unit``
+    unit: Unit
+
+
+_NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The next round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k) at or above ``value``."""
+    if not value > 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in _NICE_STEPS if step * power >= value * (1 - 1e-12))
+
+
+class LiveView:
+    def __init__(
+        self,
+        buffer: LiveBuffer,
+        preset: TargetPreset,
+        unit: Unit = _KPA,
+        probe_area_cm2: float = 1.0,
+        window_s: float = WINDOW_S,
+    ) -> None:
+        self.buffer = buffer
+        self.preset = preset
+        self.unit = unit
+        self.probe_area_cm2 = probe_area_cm2
+        self.window_s = window_s
+        self._zone: Zone | None = None
+
+    def _kpa_to_unit(self, kpa: float) -> float:
+        newtons = from_display(kpa, _KPA, self.probe_area_cm2)
+        return float(to_display(newtons, self.unit, self.probe_area_cm2))
+
+    def frame(self) -> LiveFrame:
+        t, force = self.buffer.window(self.window_s)
+        band = self.preset.band
+        band_in_unit = (self._kpa_to_unit(band.low_kpa), self._kpa_to_unit(band.high_kpa))
+        current_n = float("nan")
+        if t.size:
+            recent = force[t >= t[-1] - SMOOTHING_S]
+            current_n = float(recent.mean())
+        if math.isfinite(current_n):
+            pressure_kpa = float(to_display(current_n, _KPA, self.probe_area_cm2))
+            self._zone = classify(pressure_kpa, band, self._zone)
+        else:
+            self._zone = None
+        return LiveFrame(
+            t=t - t[-1] if t.size else t,
+            value=to_display(force, self.unit, self.probe_area_cm2),
+            current=float(to_display(current_n, self.unit, self.probe_area_cm2)),
+            zone=self._zone,
+            band=band_in_unit,
+            scale_max=nice_ceiling(band_in_unit[1] * GAUGE_HEADROOM),
+            unit=self.unit,
+        )

@@ -1,0 +1,127 @@
+"""A recording of one acquisition: the bridge from the live stream to a RecordingWriter."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from firmware_bridge.reader import StreamEvent
+from monitor import __version__
+from monitor.acquisition import Acquisition
+from monitor.targets import TargetPreset
+from recordings import RecordingWriter, SessionInfo
+
+#: Device clocks tick in microseconds: a sample this close to the end of the duration is the
+#: first of the next stretch, whatever floating-point rounding says.
+_END_GUARD_S = 1e-6
+
+
+@dataclass(frozen=True)
+class RecordingResult:
+    path: Path
+    samples: int
+    error: str
+
+
+class SessionRecorder:
+    """Records what ``acquisition`` delivers from now on, optionally for ``duration_s``.
+
+    The duration counts from the first recorded sample and is cut on sample time, so a
+    10 s recording at 1 kHz holds 10 000 samples whatever the USB latency.
+    """
+
+    def __init__(
+        self,
+        acquisition: Acquisition,
+        path: Path,
+        session: SessionInfo | None = None,
+        duration_s: float | None = None,
+        preset: TargetPreset | None = None,
+    ) -> None:
+        self._acquisition = acquisition
+        self._duration_s = duration_s
+        self.finished = threading.Event()  # set when the duration is reached
+        self._lock = threading.Lock()
+        self._first_t: float | None = None
+        self._last_t: float | None = None
+        self._preset = preset
+        self._segment_start: float | None = None
+        device = acquisition.decoder.device_info
+        calibration = acquisition.calibration
+        device_attributes = (device.as_attributes() if device else {"protocol": ""}) | {
+            "port": acquisition.port
+        }
+        self._writer = RecordingWriter(
+            path,
+            session or SessionInfo(app_version=__version__),
+            device_attributes,
+            calibration.as_attributes() if calibration else {"source": "none"},
+        )
+        self._disconnect = lambda: None
+
+    @property
+    def path(self) -> Path:
+        return self._writer.path
+
+    @property
+    def samples_written(self) -> int:
+        return self._writer.samples_written
+
+    @property
+    def error(self) -> str:
+        return self._writer.error
+
+    def start(self) -> None:
+        """Create the file (raises RecordingError) and start taking samples."""
+        self._writer.start()
+        self._disconnect = self._acquisition.connect(self._on_samples, self._on_event)
+
+    def set_preset(self, preset: TargetPreset | None) -> None:
+        """End the current segment here; the next one (if any) starts with the next sample."""
+        with self._lock:
+            self._end_segment()
+            self._preset = preset
+
+    def stop(self) -> RecordingResult:
+        self._disconnect()
+        with self._lock:
+            self._end_segment()
+        self._writer.close()
+        return RecordingResult(self.path, self._writer.samples_written, self._writer.error)
+
+    def _end_segment(self) -> None:
+        if self._preset and self._segment_start is not None and self._last_t is not None:
+            band = self._preset.band
+            self._writer.add_segment(
+                self._segment_start,
+                self._last_t,
+                self._preset.muscle,
+                band.low_kpa,
+                band.high_kpa,
+                technique=self._preset.technique,
+            )
+        self._segment_start = None
+
+    def _on_samples(self, block: np.ndarray) -> None:
+        if self.finished.is_set():
+            return
+        with self._lock:
+            if self._first_t is None:
+                self._first_t = float(block["t"][0])
+            if self._duration_s is not None:
+                keep = block["t"] < self._first_t + self._duration_s - _END_GUARD_S
+                if not keep.all():
+                    block = block[keep]
+                    self.finished.set()
+            if block.size:
+                if self._segment_start is None:
+                    self._segment_start = float(block["t"][0])
+                self._last_t = float(block["t"][-1])
+                self._writer.append(block)
+
+    def _on_event(self, event: StreamEvent) -> None:
+        if not self.finished.is_set():
+            self._writer.add_event(event.t, event.kind, event.detail, event.value)

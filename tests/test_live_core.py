@@ -1,0 +1,105 @@
+"""The Qt-free live path: ring buffer, zones, and what the screen is told to show."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from calibration import unit_named
+from monitor.feedback import Zone, classify
+from monitor.live_buffer import LiveBuffer
+from monitor.live_view import LiveView, nice_ceiling
+from monitor.targets import PRESETS, TargetBand, TargetPreset, preset_for
+
+BAND = TargetBand(150, 220)
+PRESET = TargetPreset("Test muscle", "moderate", BAND, "test")
+
+
+def test_buffer_window_wraps_and_keeps_order() -> None:
+    buffer = LiveBuffer(capacity=100)
+    for start in range(0, 250, 25):
+        t = np.arange(start, start + 25) * 0.01
+        buffer.append(t, t * 10)
+    t, force = buffer.window(0.505)  # off the float boundary of 2.49 - 0.5
+    assert t[0] == pytest.approx(1.99) and t[-1] == pytest.approx(2.49)
+    assert np.all(np.diff(t) > 0)
+    assert force == pytest.approx(t * 10)
+    assert buffer.written == 250
+
+
+def test_buffer_window_longer_than_held() -> None:
+    buffer = LiveBuffer(capacity=10)
+    buffer.append(np.arange(25.0), np.arange(25.0))
+    t, _ = buffer.window(1000)
+    assert t.tolist() == list(np.arange(15.0, 25.0))
+
+
+def test_empty_buffer_window() -> None:
+    t, force = LiveBuffer(capacity=8).window(30)
+    assert t.size == force.size == 0
+
+
+@pytest.mark.parametrize(
+    ("pressure", "expected"), [(100, Zone.UNDER), (150, Zone.IN), (220, Zone.IN), (221, Zone.OVER)]
+)
+def test_zone_edges(pressure: float, expected: Zone) -> None:
+    assert classify(pressure, BAND) is expected
+
+
+def test_hysteresis_holds_the_zone_against_tremor_at_an_edge() -> None:
+    zone = classify(151, BAND)
+    for wobble in (149.5, 150.5, 149.0, 151.0):  # within 3 % of the band width (2.1 kPa)
+        zone = classify(wobble, BAND, zone)
+        assert zone is Zone.IN
+    assert classify(147, BAND, zone) is Zone.UNDER
+
+
+def test_view_shows_smoothed_value_and_zone_in_chosen_unit() -> None:
+    buffer = LiveBuffer(capacity=10_000)
+    t = np.arange(0, 5, 0.001)
+    buffer.append(t, np.full(t.size, 18.0))  # 18 N on 1 cm² = 180 kPa
+    view = LiveView(buffer, PRESET)
+    frame = view.frame()
+    assert frame.current == pytest.approx(180.0)
+    assert frame.zone is Zone.IN
+    assert frame.band == pytest.approx((150, 220))
+    assert frame.t[-1] == 0 and frame.t[0] == pytest.approx(-4.999)
+    view.unit = unit_named("N")
+    frame = view.frame()
+    assert frame.current == pytest.approx(18.0)
+    assert frame.band == pytest.approx((15.0, 22.0))
+    view.probe_area_cm2 = 0.5
+    view.unit = unit_named("kPa")
+    assert view.frame().zone is Zone.OVER  # 360 kPa on the smaller tip
+
+
+def test_view_without_data() -> None:
+    frame = LiveView(LiveBuffer(capacity=8), PRESET).frame()
+    assert math.isnan(frame.current)
+    assert frame.zone is None
+
+
+def test_view_without_calibration_has_no_zone() -> None:
+    buffer = LiveBuffer(capacity=100)
+    buffer.append(np.arange(10.0), np.full(10, np.nan))
+    frame = LiveView(buffer, PRESET).frame()
+    assert frame.zone is None and math.isnan(frame.current)
+
+
+@pytest.mark.parametrize(("value", "ceiling"), [(330, 400), (0.7, 0.8), (100, 100), (101, 120)])
+def test_nice_ceiling(value: float, ceiling: float) -> None:
+    assert nice_ceiling(value) == pytest.approx(ceiling)
+
+
+def test_presets_name_their_source_and_are_found_by_muscle() -> None:
+    assert all(preset.source for preset in PRESETS)
+    assert preset_for("upper TRAPEZIUS").muscle == "Upper trapezius"
+    with pytest.raises(ValueError, match="no target preset"):
+        preset_for("biceps")
+
+
+def test_band_must_be_ordered() -> None:
+    with pytest.raises(ValueError, match="low < high"):
+        TargetBand(200, 100)
