@@ -1,0 +1,225 @@
+"""The main window: wires the acquisition and the live view to the gauge, readout and trace.
+
+It holds no logic of its own beyond wiring: what to show comes from ``LiveView``, recording
+from ``SessionRecorder``; a timer at display rate pulls what is new.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calibration import UNITS
+from monitor.acquisition import Acquisition
+from monitor.live_buffer import LiveBuffer
+from monitor.live_view import LiveView
+from monitor.recorder import SessionRecorder
+from monitor.targets import PRESETS, TargetPreset
+from monitor.ui import theme
+from monitor.ui.pressure_gauge import PressureGauge
+from monitor.ui.readout import Readout
+from monitor.ui.trace_plot import TracePlot
+from recordings import RecordingError
+
+REFRESH_INTERVAL_MS = 33  # ~30 frames/s: smooth to the eye, light on the CPU
+STATUS_INTERVAL_S = 1.0
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        acquisition: Acquisition,
+        recordings_dir: Path,
+        simulated: bool = False,
+        presets: tuple[TargetPreset, ...] = PRESETS,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Pressure Monitor" + (" — simulated device" if simulated else ""))
+        self.acquisition = acquisition
+        self.recordings_dir = recordings_dir
+        self.presets = presets
+        self.buffer = LiveBuffer()
+        self._disconnect_buffer = acquisition.connect(self.buffer.on_samples)
+        self.view = LiveView(self.buffer, presets[0])
+        self.recorder: SessionRecorder | None = None
+        self._rate_mark = (time.monotonic(), 0)
+        self._rate_hz = 0.0
+
+        self.gauge = PressureGauge()
+        self.readout = Readout()
+        self.trace = TracePlot(self.view.window_s)
+        self.setCentralWidget(self._layout(simulated))
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.record_button.click)
+
+        self.timer = QTimer(self, interval=REFRESH_INTERVAL_MS, timeout=self.refresh)
+        self.timer.start()
+        self.resize(1100, 760)
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _layout(self, simulated: bool) -> QWidget:
+        self.muscle_box = QComboBox()
+        self.muscle_box.addItems([preset.label for preset in self.presets])
+        self.muscle_box.setToolTip(self.presets[0].source)
+        self.muscle_box.currentIndexChanged.connect(self._choose_preset)
+        self.unit_box = QComboBox()
+        self.unit_box.addItems([unit.symbol for unit in UNITS])
+        self.unit_box.setCurrentText(self.view.unit.symbol)
+        self.unit_box.currentIndexChanged.connect(self._choose_unit)
+        self.record_button = QPushButton("● Record")
+        self.record_button.setCheckable(True)
+        self.record_button.setToolTip("Start or stop recording this session (Ctrl+R)")
+        self.record_button.toggled.connect(self._toggle_recording)
+        self.recording_label = QLabel("not recording")
+        self.recording_label.setStyleSheet(f"color: {theme.MUTED.name()};")
+
+        context = QHBoxLayout()
+        for widget in (
+            QLabel("Muscle"),
+            self.muscle_box,
+            QLabel("Unit"),
+            self.unit_box,
+            self.record_button,
+            self.recording_label,
+        ):
+            context.addWidget(widget)
+        context.addStretch(1)
+        if simulated:
+            tag = QLabel("SIMULATED DEVICE")
+            tag.setStyleSheet(
+                f"color: {theme.BACKGROUND.name()}; background: #E69F00; font-weight: bold;"
+                "padding: 3px 8px; border-radius: 4px;"
+            )
+            context.addWidget(tag)
+        for widget in (self.muscle_box, self.unit_box, self.record_button):
+            font = widget.font()
+            font.setPointSizeF(font.pointSizeF() * 1.3)
+            widget.setFont(font)
+
+        live = QHBoxLayout()
+        live.addWidget(self.gauge, 2)
+        live.addWidget(self.readout, 3)
+
+        column = QVBoxLayout()
+        column.addLayout(context)
+        column.addLayout(live, 5)
+        column.addWidget(self.trace, 3)
+        central = QWidget()
+        central.setLayout(column)
+        return central
+
+    # --- user actions -------------------------------------------------------------------
+
+    def _choose_preset(self, index: int) -> None:
+        preset = self.presets[index]
+        self.view.preset = preset
+        self.muscle_box.setToolTip(preset.source)
+        if self.recorder:
+            self.recorder.set_preset(preset)
+
+    def _choose_unit(self, index: int) -> None:
+        self.view.unit = UNITS[index]
+
+    def _toggle_recording(self, start: bool) -> None:
+        if start:
+            self._start_recording()
+        else:
+            self._stop_recording()
+
+    def _start_recording(self) -> None:
+        path = self.recordings_dir / f"session-{datetime.now():%Y%m%d-%H%M%S}.h5"
+        try:
+            self.recordings_dir.mkdir(parents=True, exist_ok=True)
+            recorder = SessionRecorder(self.acquisition, path, preset=self.view.preset)
+            recorder.start()
+        except (RecordingError, OSError) as exc:
+            self._say_recording(f"Cannot record: {exc}", theme.ALERT)
+            self.record_button.setChecked(False)
+            return
+        self.recorder = recorder
+        self.record_button.setText("■ Stop")
+        self._say_recording(f"● REC {path.name}", theme.ALERT)
+
+    def _stop_recording(self) -> None:
+        if self.recorder is None:
+            return
+        result = self.recorder.stop()
+        self.recorder = None
+        self.record_button.setText("● Record")
+        if result.error:
+            self._say_recording(f"Recording failed: {result.error}", theme.ALERT)
+        else:
+            self._say_recording(f"saved {result.samples} samples to {result.path}", theme.MUTED)
+
+    def _say_recording(self, text: str, colour) -> None:
+        self.recording_label.setText(text)
+        self.recording_label.setStyleSheet(f"color: {colour.name()};")
+
+    # --- display ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        frame = self.view.frame()
+        self.gauge.show_frame(frame)
+        self.readout.show_frame(frame)
+        self.trace.show_frame(frame)
+        now = time.monotonic()
+        if now - self._rate_mark[0] >= STATUS_INTERVAL_S:
+            self._update_status(now)
+
+    def _update_status(self, now: float) -> None:
+        written = self.buffer.written
+        since, before = self._rate_mark
+        self._rate_hz = (written - before) / (now - since)
+        self._rate_mark = (now, written)
+        status = self.acquisition.status()
+        if status.error:
+            state = f"⚠ {status.error}"
+        elif status.connected:
+            state = f"connected to {_short(self.acquisition.port)}"
+        else:
+            state = "connecting…"
+        parts = [
+            state,
+            f"{self._rate_hz:.0f} samples/s",
+            f"dropped {status.dropped_samples}",
+            f"corrupt {status.corrupt}",
+        ]
+        if self.acquisition.calibration is None and status.samples:
+            parts.append("⚠ not calibrated")
+        if self.recorder:
+            size = self.recorder.path.stat().st_size if self.recorder.path.exists() else 0
+            parts.append(f"recording {self.recorder.path.name} ({size / 1e6:.1f} MB)")
+            if self.recorder.error:
+                parts.append(f"⚠ {self.recorder.error}")
+        self.statusBar().showMessage("   ·   ".join(parts))
+
+    # --- shutdown -----------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop recording (closing the file cleanly) and release the device."""
+        self.timer.stop()
+        if self.recorder:
+            self.record_button.setChecked(False)
+        self._disconnect_buffer()
+        self.acquisition.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def _short(port: str) -> str:
+    return "built-in simulator" if port.startswith("fgsim") else port

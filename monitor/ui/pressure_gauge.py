@@ -1,0 +1,140 @@
+"""The vertical pressure gauge: the band shaded on a bar, a marker at the current value.
+
+Read from position first (as CPR-feedback bars are, mid-task): under is below the band, over
+is above it and hatched; colour and the zone words only repeat what position says.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from monitor.feedback import Zone
+from monitor.live_view import LiveFrame
+from monitor.ui import theme
+
+
+class PressureGauge(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 240)
+        self.frame: LiveFrame | None = None
+
+    def show_frame(self, frame: LiveFrame) -> None:
+        self.frame = frame
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.frame is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _Painter(painter, self.rect().toRectF(), self.frame).paint()
+        painter.end()
+
+
+class _Painter:
+    """One paint of the gauge; geometry derived from the widget's size."""
+
+    def __init__(self, painter: QPainter, area: QRectF, frame: LiveFrame) -> None:
+        self.p = painter
+        self.frame = frame
+        font_px = max(12, int(min(area.height() / 24, area.width() / 14)))
+        self.font = QFont()
+        self.font.setPixelSize(font_px)
+        self.font.setBold(True)
+        label_width = font_px * 4.5
+        bar_width = min(area.width() * 0.38, area.height() * 0.3)
+        margin = font_px
+        self.bar = QRectF(
+            area.left() + label_width, area.top() + margin, bar_width, area.height() - 2 * margin
+        )
+        self.words_x = self.bar.right() + font_px * 1.8
+
+    def y_of(self, value: float) -> float:
+        fraction = min(max(value / self.frame.scale_max, 0.0), 1.0)
+        return self.bar.bottom() - fraction * self.bar.height()
+
+    def paint(self) -> None:
+        low, high = self.frame.band
+        self._region(0.0, low, Zone.UNDER, Qt.BrushStyle.SolidPattern)
+        self._region(low, high, Zone.IN, Qt.BrushStyle.SolidPattern)
+        self._region(high, self.frame.scale_max, Zone.OVER, Qt.BrushStyle.BDiagPattern)
+        self._fill()
+        self._band_edges(low, high)
+        self._scale_labels(low, high)
+        self._marker()
+
+    def _region(self, start: float, end: float, zone: Zone, pattern: Qt.BrushStyle) -> None:
+        colour = QColor(theme.ZONE_STYLES[zone].colour)
+        top, bottom = self.y_of(end), self.y_of(start)
+        rect = QRectF(self.bar.left(), top, self.bar.width(), bottom - top)
+        colour.setAlpha(70)
+        self.p.fillRect(rect, QBrush(colour))
+        if pattern != Qt.BrushStyle.SolidPattern:
+            colour.setAlpha(120)
+            self.p.fillRect(rect, QBrush(colour, pattern))
+        words = {Zone.UNDER: "UNDER", Zone.IN: "TARGET", Zone.OVER: "OVER"}[zone]
+        self.p.setPen(theme.ZONE_STYLES[zone].colour)
+        self.p.setFont(self.font)
+        text_rect = QRectF(self.words_x, top, 7 * self.font.pixelSize(), bottom - top)
+        self.p.drawText(
+            text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, words
+        )
+
+    def _fill(self) -> None:
+        value = self.frame.current
+        if not math.isfinite(value):
+            return
+        top = self.y_of(value)
+        inset = self.bar.width() * 0.22
+        fill = QRectF(
+            self.bar.left() + inset, top, self.bar.width() - 2 * inset, self.bar.bottom() - top
+        )
+        self.p.fillRect(fill, theme.style_for(self.frame.zone).colour)
+
+    def _band_edges(self, low: float, high: float) -> None:
+        pen = QPen(theme.ZONE_STYLES[Zone.IN].colour, 3)
+        self.p.setPen(pen)
+        for value in (low, high):
+            y = self.y_of(value)
+            self.p.drawLine(QPointF(self.bar.left() - 6, y), QPointF(self.bar.right() + 6, y))
+        self.p.setPen(QPen(theme.MUTED, 1))
+        self.p.setBrush(Qt.BrushStyle.NoBrush)
+        self.p.drawRect(self.bar)
+
+    def _scale_labels(self, low: float, high: float) -> None:
+        self.p.setFont(self.font)
+        decimals = self.frame.unit.decimals
+        height = self.font.pixelSize() * 1.4
+        for value, colour in (
+            (0.0, theme.MUTED),
+            (low, theme.FOREGROUND),
+            (high, theme.FOREGROUND),
+            (self.frame.scale_max, theme.MUTED),
+        ):
+            y = self.y_of(value)
+            rect = QRectF(0, y - height / 2, self.bar.left() - 10, height)
+            self.p.setPen(colour)
+            align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            self.p.drawText(rect, align, f"{value:.{decimals}f}")
+
+    def _marker(self) -> None:
+        value = self.frame.current
+        if not math.isfinite(value):
+            return
+        y = self.y_of(value)
+        size = self.font.pixelSize() * 1.3
+        x = self.bar.right() + 4
+        triangle = QPolygonF(
+            [QPointF(x, y), QPointF(x + size, y - size * 0.6), QPointF(x + size, y + size * 0.6)]
+        )
+        self.p.setPen(QPen(theme.BACKGROUND, 2))
+        self.p.setBrush(theme.FOREGROUND)
+        self.p.drawPolygon(triangle)
+        self.p.setPen(QPen(theme.FOREGROUND, 3))
+        self.p.drawLine(QPointF(self.bar.left(), y), QPointF(self.bar.right(), y))

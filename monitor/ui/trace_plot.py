@@ -1,0 +1,52 @@
+"""The last 30 s as context: the band as a stripe, the trace coloured by zone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from monitor.feedback import Zone
+from monitor.live_view import LiveFrame
+from monitor.ui import theme
+
+
+class TracePlot(pg.PlotWidget):
+    def __init__(self, window_s: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent, background=theme.BACKGROUND)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.showGrid(x=True, y=True, alpha=0.15)
+        self.setLabel("bottom", "seconds ago")
+        self.setXRange(-window_s, 0, padding=0)
+        band_colour = theme.ZONE_STYLES[Zone.IN].colour
+        self.band = pg.LinearRegionItem(
+            orientation="horizontal",
+            movable=False,
+            brush=pg.mkBrush(band_colour.red(), band_colour.green(), band_colour.blue(), 60),
+            pen=pg.mkPen(band_colour, width=2),
+        )
+        self.addItem(self.band)
+        self.curves = {
+            zone: self.plot(pen=pg.mkPen(style.colour, width=2), connect="finite")
+            for zone, style in theme.ZONE_STYLES.items()
+        }
+        for curve in self.curves.values():
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+        self._scale: tuple[float, str] | None = None
+
+    def show_frame(self, frame: LiveFrame) -> None:
+        self.band.setRegion(frame.band)
+        if self._scale != (frame.scale_max, frame.unit.symbol):
+            self._scale = (frame.scale_max, frame.unit.symbol)
+            self.setYRange(0, frame.scale_max, padding=0.02)
+            self.setLabel("left", frame.unit.symbol)
+        low, high = frame.band
+        zone_of_sample = np.where(frame.value < low, 0, np.where(frame.value > high, 2, 1))
+        for index, curve in enumerate(self.curves.values()):
+            mine = zone_of_sample == index
+            # Draw each sample's line to its neighbours, so zone changes leave no hole.
+            shown = mine | np.roll(mine, 1) | np.roll(mine, -1)
+            curve.setData(frame.t, np.where(shown, frame.value, np.nan))

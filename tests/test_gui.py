@@ -1,0 +1,157 @@
+"""The main window offscreen, on the in-process simulator, as a therapist would use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtGui import QColor
+
+from firmware_bridge.sim import SimulatorConfig
+from monitor.acquisition import Acquisition
+from monitor.feedback import Zone
+from monitor.targets import PRESETS
+from monitor.ui import theme
+from monitor.ui.main_window import MainWindow
+from recordings import read_recording
+
+STEADY_N = 20.0  # the simulator's steady profile: a 20 N dead weight, 200 kPa on 1 cm²
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path: Path):
+    def open_(profile: str = "steady", recordings_dir: Path | None = None) -> MainWindow:
+        url = SimulatorConfig(rate_hz=500, profile=profile).to_url()
+        acquisition = Acquisition(url, "fgb1")
+        window = MainWindow(acquisition, recordings_dir or tmp_path, simulated=True)
+        qtbot.addWidget(window)
+        window.resize(1100, 760)
+        acquisition.start()
+        window.show()
+        qtbot.waitUntil(lambda: window.readout.value_label.text() != "—", timeout=5000)
+        return window
+
+    yield open_
+
+
+def readout_value(window: MainWindow) -> float:
+    return float(window.readout.value_label.text())
+
+
+def test_readout_shows_the_applied_pressure(open_window, qtbot) -> None:
+    window = open_window("steady")
+    # Upper trapezius band is 150-220 kPa: 200 kPa is in band.
+    assert window.view.preset.muscle == "Upper trapezius"
+    assert readout_value(window) == pytest.approx(200, abs=1)
+    assert window.readout.unit_label.text() == "kPa"
+    assert window.readout.zone_label.text() == theme.ZONE_STYLES[Zone.IN].text
+    window.unit_box.setCurrentText("N")
+    qtbot.waitUntil(lambda: window.readout.unit_label.text() == "N", timeout=2000)
+    assert readout_value(window) == pytest.approx(STEADY_N, abs=0.1)
+    window.unit_box.setCurrentText("kgf")
+    qtbot.waitUntil(lambda: window.readout.unit_label.text() == "kgf", timeout=2000)
+    assert readout_value(window) == pytest.approx(STEADY_N / 9.80665, abs=0.01)
+
+
+def test_readout_follows_a_changing_signal(open_window, qtbot) -> None:
+    window = open_window("therapy")
+    seen = set()
+    for _ in range(40):
+        qtbot.wait(100)
+        seen.add(window.readout.value_label.text())
+    assert len(seen) > 5  # the therapist's ramp, hold and release show as changing numbers
+
+
+def test_zone_changes_with_the_chosen_muscle(open_window, qtbot) -> None:
+    window = open_window("steady")  # 200 kPa
+    for label, zone, band in (
+        ("Any muscle — light", Zone.OVER, (20, 60)),
+        ("Tibialis anterior — moderate", Zone.IN, (150, 250)),
+        ("Levator scapulae — moderate", Zone.OVER, (100, 170)),
+    ):
+        window.muscle_box.setCurrentText(label)
+        expected = theme.ZONE_STYLES[zone].text
+        qtbot.waitUntil(lambda e=expected: window.readout.zone_label.text() == e, timeout=2000)
+        assert window.trace.band.getRegion() == pytest.approx(band)
+
+
+def test_band_is_drawn_on_trace_and_gauge(open_window, qtbot) -> None:
+    window = open_window("steady")
+    assert window.trace.band.getRegion() == pytest.approx((150, 220))
+    qtbot.wait(200)
+    image = window.gauge.grab().toImage()
+    frame = window.gauge.frame
+    # Sample the gauge's band region beside the fill: it must carry the in-band colour.
+    height = image.height()
+    band_middle = frame.band[0] + (frame.band[1] - frame.band[0]) / 2
+    margin = max(12, int(min(height / 24, image.width() / 14)))
+    y = int(margin + (1 - band_middle / frame.scale_max) * (height - 2 * margin))
+    x_left_of_fill = int(margin * 4.5 + 3)
+    pixel = QColor(image.pixel(x_left_of_fill, y))
+    assert pixel.green() > pixel.red() and pixel.green() > pixel.blue()
+
+
+def test_record_button_makes_a_recording(open_window, qtbot, tmp_path: Path) -> None:
+    window = open_window("steady", tmp_path / "sessions")
+    window.record_button.click()
+    assert window.recorder is not None
+    qtbot.wait(1500)
+    window.record_button.click()
+    assert window.recorder is None
+    files = list((tmp_path / "sessions").glob("session-*.h5"))
+    assert len(files) == 1
+    assert "saved" in window.recording_label.text()
+    recording = read_recording(files[0])
+    assert 500 < recording.samples["t"].size < 1000
+    assert recording.samples["force"].mean() == pytest.approx(STEADY_N, abs=0.1)
+    assert recording.segments["muscle"].tolist() == ["Upper trapezius"]
+    assert recording.device["identity"] == "SIM000000001"
+
+
+def test_switching_muscle_while_recording_starts_a_new_segment(open_window, qtbot, tmp_path):
+    window = open_window("steady")
+    window.record_button.click()
+    qtbot.wait(600)
+    window.muscle_box.setCurrentIndex(1)
+    qtbot.wait(600)
+    window.record_button.click()
+    (file,) = tmp_path.glob("session-*.h5")
+    segments = read_recording(file).segments
+    assert segments["muscle"].tolist() == [PRESETS[0].muscle, PRESETS[1].muscle]
+    assert segments["t_end"][0] <= segments["t_start"][1]
+
+
+def test_closing_the_window_while_recording_keeps_the_data(open_window, qtbot, tmp_path):
+    window = open_window("steady")
+    window.record_button.click()
+    qtbot.wait(800)
+    window.close()
+    (file,) = tmp_path.glob("session-*.h5")
+    recording = read_recording(file)
+    assert recording.samples["t"].size > 200
+    assert recording.session["end_time"]
+    assert not window.acquisition.reader.is_alive()
+
+
+def test_recording_to_an_impossible_folder_says_so(open_window, qtbot, tmp_path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    window = open_window("steady", blocker / "sessions")
+    window.record_button.click()
+    assert window.recorder is None
+    assert not window.record_button.isChecked()
+    assert window.recording_label.text().startswith("Cannot record")
+
+
+def test_status_bar_reports_rate_and_loss(open_window, qtbot) -> None:
+    window = open_window("steady")
+    qtbot.waitUntil(lambda: "samples/s" in window.statusBar().currentMessage(), timeout=3000)
+    qtbot.wait(1100)
+    message = window.statusBar().currentMessage()
+    assert "connected to built-in simulator" in message
+    assert "dropped 0" in message
+    rate = float(message.split(" samples/s")[0].split()[-1])
+    assert rate == pytest.approx(500, rel=0.1)
