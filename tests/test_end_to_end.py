@@ -17,6 +17,16 @@ from recordings import read_recording
 pytestmark = needs_pty
 
 
+def start_recording(port: str, out: Path) -> subprocess.Popen:
+    """``record`` with no duration, running until it is stopped or its device goes."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", "record", "--port", port, str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def info_json(path: Path) -> dict:
     result = run_cli("info", str(path), "--json")
     assert result.returncode == 0, result.stderr
@@ -78,12 +88,7 @@ def test_text_info(simulator, out_dir: Path) -> None:
 def test_unplugged_device_ends_recording_with_data_safe(simulator, out_dir: Path) -> None:
     sim = simulator("--rate", "1000")
     out = out_dir / "s.h5"
-    record = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "record", "--port", sim.port, str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    record = start_recording(sim.port, out)
     time.sleep(2.0)
     sim.process.kill()  # the cable is pulled
     _, stderr = record.communicate(timeout=20)
@@ -98,12 +103,7 @@ def test_unplugged_device_ends_recording_with_data_safe(simulator, out_dir: Path
 def test_ctrl_c_closes_the_file_cleanly(simulator, out_dir: Path) -> None:
     sim = simulator("--rate", "1000")
     out = out_dir / "s.h5"
-    record = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "record", "--port", sim.port, str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    record = start_recording(sim.port, out)
     deadline = time.monotonic() + 10
     while not out.exists() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from firmware_bridge.device_info import DeviceInfo
-from firmware_bridge.protocols.base import DecoderStats
+from firmware_bridge.protocols.base import DecoderStats, bounded_tail
 from firmware_bridge.samples import SAMPLE_DTYPE, empty_block
 
 #: A line longer than this is not a reading: drop it rather than grow.
@@ -48,7 +48,7 @@ class AsciiLineDecoder:
         buffer = self._pending + data
         last_newline = buffer.rfind(b"\n")
         if last_newline < 0:
-            self._keep_pending(buffer)
+            self._pending = bounded_tail(buffer, MAX_LINE_BYTES, self.stats)
             return empty_block()
         self._pending = buffer[last_newline + 1 :]
         lines = buffer[:last_newline].split(b"\n")
@@ -58,13 +58,6 @@ class AsciiLineDecoder:
             lines = lines[1:]
         values = self._parse(lines)
         return self._block(values, arrival)
-
-    def _keep_pending(self, buffer: bytes) -> None:
-        if len(buffer) > MAX_LINE_BYTES:
-            self.stats.corrupt += 1
-            self._pending = b""
-        else:
-            self._pending = buffer
 
     def _parse(self, lines: list[bytes]) -> np.ndarray:
         if not lines:

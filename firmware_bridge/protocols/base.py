@@ -21,6 +21,15 @@ class DecoderStats:
     discontinuities: int = 0  # sequence or clock jumps that are not plain loss
 
 
+def bounded_tail(tail: bytes, limit: int, stats: DecoderStats) -> bytes:
+    """The unfinished frame or line to keep for the next chunk; past ``limit`` it is no frame
+    at all (a wrong baud rate, a stuck device), so drop it, count it, and start afresh."""
+    if len(tail) > limit:
+        stats.corrupt += 1
+        return b""
+    return tail
+
+
 class Decoder(Protocol):
     name: str
     stats: DecoderStats

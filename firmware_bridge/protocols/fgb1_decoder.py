@@ -8,7 +8,7 @@ import numpy as np
 
 from firmware_bridge.device_info import DeviceInfo
 from firmware_bridge.protocols import fgb1
-from firmware_bridge.protocols.base import DecoderStats
+from firmware_bridge.protocols.base import DecoderStats, bounded_tail
 from firmware_bridge.samples import SAMPLE_DTYPE, empty_block
 
 #: A run of bytes this long without a delimiter is not a frame: drop it rather than grow.
@@ -52,7 +52,7 @@ class Fgb1Decoder:
         stream = np.frombuffer(buffer, dtype=np.uint8)
         delimiters = np.flatnonzero(stream == 0)
         if delimiters.size == 0:
-            self._keep_pending(buffer)
+            self._pending = bounded_tail(buffer, MAX_PENDING_BYTES, self.stats)
             return empty_block()
         self._pending = buffer[delimiters[-1] + 1 :]
         starts = np.concatenate(([0], delimiters[:-1] + 1))
@@ -70,13 +70,6 @@ class Fgb1Decoder:
             self._scalar_frame(buffer[start:end], partial=first_is_partial and index == 0)
 
         return self._samples(decoded[valid])
-
-    def _keep_pending(self, buffer: bytes) -> None:
-        if len(buffer) > MAX_PENDING_BYTES:
-            self.stats.corrupt += 1
-            self._pending = b""
-        else:
-            self._pending = buffer
 
     def _scalar_frame(self, encoded: bytes, partial: bool) -> None:
         try:
