@@ -118,8 +118,8 @@ class ReaderThread(threading.Thread):
         if block.size:
             if self._clock_offset is None:
                 arrival = self.session_time()
-                self._clock_offset = float(block["t"][0]) - arrival
-            block["t"] -= self._clock_offset
+                self._clock_offset = float(block["t_device"][0]) - arrival
+            block["t"] = block["t_device"] - self._clock_offset
             self._report_gaps(block)
             self._on_block(block)
         self._update(

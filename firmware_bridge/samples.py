@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-#: One decoded sample. ``t`` is seconds on the decoder's clock (device clock where the device
-#: sends timestamps, host arrival otherwise); the reader moves it onto the session clock.
+#: One decoded sample. Decoders fill ``t_device``: seconds on the device's own clock where it
+#: sends timestamps, else host arrival time. The reader fills ``t``, the session clock.
 SAMPLE_DTYPE = np.dtype(
     [
         ("seq", "<i8"),  # unwrapped device sequence number, or a host counter
-        ("t", "<f8"),  # seconds
+        ("t", "<f8"),  # session time, s
+        ("t_device", "<f8"),  # the decoder's clock, s
         ("raw", "<f8"),  # what the device sent: ADC counts or its own force value
         ("flags", "<u2"),  # FLAG_* bits
     ]

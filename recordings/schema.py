@@ -2,22 +2,29 @@
 
     /                       attrs: format, schema_version, app_version, created_utc
     /session                attrs: uuid, start_time, end_time, operator, client, notes,
-                                   probe_area_cm2
+                                   probe_area_cm2, continues_uuid, recovered_from
     /device                 attrs: protocol, identity, model, firmware, nominal_rate_hz,
-                                   raw_unit, counts_per_newton, zero_offset, full_scale_n, port
+                                   achieved_rate_hz, raw_unit, counts_per_newton, zero_offset,
+                                   full_scale_n, port
     /calibration            attrs: offset, gain_n_per_unit, source
     /samples/t              float64 (n,)  s, session clock
+    /samples/t_device       float64 (n,)  s, the device's clock (host arrival if it has none)
     /samples/seq            int64   (n,)  device sequence number, unwrapped
     /samples/raw            float64 (n,)  what the device sent (unit: /device raw_unit)
-    /samples/force          float64 (n,)  N, calibrated
+    /samples/force          float32 (n,)  N, calibrated
     /samples/flags          uint16  (n,)  bit field (see FLAG_BITS)
     /events                 compound (m,): t, kind, label, value
     /segments               compound (k,): t_start, t_end, muscle, side, technique,
-                                           band_low_kpa, band_high_kpa
+                                           band_low_kpa, band_high_kpa, band_basis
+    /ppt_trials             compound (p,): t_start, t_stop, site, side, trial, ...
+    /overview/L64           compound: t, min, max of force per 64 samples
+    /overview/L4096         compound: the same per 4096 samples
 
-Every dataset is chunked, resizable along its one axis, and the sample columns are
-compressed (shuffle + gzip). All attributes are plain numbers or UTF-8 strings, so h5dump
-and h5py read everything without this package.
+The file is written in HDF5's SWMR mode, so a reader can follow it while it grows and a
+recording killed at any moment still opens (readers must then open it with ``swmr=True``).
+SWMR allows no new objects once writing starts: every dataset above exists, empty, from the
+start. All attributes are plain numbers or UTF-8 strings; h5dump and h5py read everything
+without this package.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ CALIBRATION_GROUP = "calibration"
 SAMPLES_GROUP = "samples"
 EVENTS_DATASET = "events"
 SEGMENTS_DATASET = "segments"
+PPT_TRIALS_DATASET = "ppt_trials"
+OVERVIEW_GROUP = "overview"
 
 
 @dataclass(frozen=True)
@@ -48,9 +57,12 @@ class Column:
 
 SAMPLE_COLUMNS: tuple[Column, ...] = (
     Column("t", "<f8", "s", "session time: 0 when the session started"),
+    Column("t_device", "<f8", "s", "the device's clock (host arrival time if it sends none)"),
     Column("seq", "<i8", "", "device sequence number, unwrapped; a jump is a loss"),
     Column("raw", "<f8", "device", "the value the device sent, before calibration"),
-    Column("force", "<f8", "N", "calibrated force"),
+    # float32 holds 24 bits of mantissa (1e-5 N at 200 N), far finer than any load cell,
+    # and halves what the noisiest column costs on disk.
+    Column("force", "<f4", "N", "calibrated force"),
     Column("flags", "<u2", "", "bit field, see FLAG_BITS"),
 )
 
@@ -73,8 +85,34 @@ SEGMENT_DTYPE = np.dtype(
         ("technique", _TEXT),
         ("band_low_kpa", "<f8"),
         ("band_high_kpa", "<f8"),
+        ("band_basis", _TEXT),
     ]
 )
+PPT_TRIAL_DTYPE = np.dtype(
+    [
+        ("t_start", "<f8"),
+        ("t_stop", "<f8"),
+        ("site", _TEXT),
+        ("side", _TEXT),
+        ("trial", "<i4"),
+        ("target_rate_kpa_s", "<f8"),
+        ("achieved_rate_kpa_s", "<f8"),
+        ("threshold_kpa", "<f8"),
+        ("stop_source", _TEXT),
+        ("accepted", "u1"),
+        ("reason", _TEXT),
+    ]
+)
+OVERVIEW_DTYPE = np.dtype([("t", "<f8"), ("min", "<f4"), ("max", "<f4")])
+
+#: Samples per overview bucket, finest first; each level is built from the one before it.
+OVERVIEW_LEVELS = (64, 4096)
+
+TABLES = {
+    EVENTS_DATASET: EVENT_DTYPE,
+    SEGMENTS_DATASET: SEGMENT_DTYPE,
+    PPT_TRIALS_DATASET: PPT_TRIAL_DTYPE,
+}
 
 #: Event kinds the app writes; a reader must accept others written by newer versions.
 EVENT_KINDS = {
@@ -83,8 +121,28 @@ EVENT_KINDS = {
     "error": "the device or the port failed; label = the reason",
     "closed": "the port closed",
     "marker": "a labelled marker set by the user",
+    "write_error": "the recording could not be written; label = the reason",
 }
+
+#: Root attributes: format marker and provenance.
+ROOT_ATTRIBUTES = ("format", "schema_version", "app_version", "created_utc")
+SESSION_ATTRIBUTES = (
+    "uuid",
+    "start_time",
+    "end_time",
+    "operator",
+    "client",
+    "notes",
+    "probe_area_cm2",
+    "continues_uuid",
+    "recovered_from",
+)
 
 SAMPLE_CHUNK = 8192  # ~8 s at 1 kHz; big enough to compress well, small enough to flush often
 TABLE_CHUNK = 256
+OVERVIEW_CHUNK = 1024
 COMPRESSION = {"compression": "gzip", "compression_opts": 4, "shuffle": True}
+
+
+def overview_name(level: int) -> str:
+    return f"{OVERVIEW_GROUP}/L{level}"

@@ -1,30 +1,43 @@
-"""The writer thread: appends sample blocks and events to one HDF5 file, flushing every second."""
+"""The writer thread: appends sample blocks and tables to one HDF5 file in SWMR mode.
+
+Crash safety: the file is in SWMR mode and flushed every half second, so a recording killed
+at any moment opens and holds every sample that reached the writer up to 0.75 s before.
+
+Write failures (full disk, removed drive) lose nothing that reached the writer: the file keeps
+what was flushed, and everything after the last good flush goes to a rescue file in
+``rescue_dir``. While that cannot be written either, the data waits in memory and the writer
+retries.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
-import h5py
 import numpy as np
 
 from recordings import schema
 from recordings.errors import RecordingError
+from recordings.h5file import Attribute, H5Recording
 
 log = logging.getLogger(__name__)
 
-FLUSH_INTERVAL_S = 1.0
+FLUSH_INTERVAL_S = 0.5
 #: Blocks are gathered this long and appended in one write per dataset: an HDF5 resize and
 #: write per small block would cost more than the data.
 WRITE_INTERVAL_S = 0.25
-Attribute = str | float | int
+RESCUE_RETRY_S = 2.0
+#: Samples held in memory while nothing can be written (2.8 h at 1 kHz, ~400 MB); beyond
+#: this the oldest are dropped and counted.
+MAX_HELD_SAMPLES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -36,14 +49,39 @@ class SessionInfo:
     app_version: str = ""
     started_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
     uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    continues_uuid: str = ""  # set on a rescue file: the session it continues
+    recovered_from: str = ""  # set on rescued and repaired files: where the data came from
+
+
+@dataclass
+class _Batch:
+    """What the writer took from its queue in one cycle."""
+
+    samples: list[np.ndarray] = field(default_factory=list)
+    tables: dict[str, list[tuple]] = field(default_factory=dict)
+
+    @property
+    def sample_count(self) -> int:
+        return sum(block.size for block in self.samples)
+
+    def __bool__(self) -> bool:
+        return bool(self.samples or self.tables)
+
+
+@dataclass(frozen=True)
+class WriterStatus:
+    samples_written: int = 0  # in files, flushed or about to be
+    error: str = ""  # the first failure, in one line
+    rescue_path: Path | None = None
+    held_samples: int = 0  # waiting in memory for a writable file
+    lost_samples: int = 0  # dropped after MAX_HELD_SAMPLES
 
 
 class RecordingWriter:
-    """Owns one recording file from creation to close.
+    """Owns one recording from creation to close.
 
-    ``append`` and ``add_event`` may be called from any thread (the reader's); only the
-    writer thread touches the file after ``start``. A write failure (disk full, removed
-    drive) stops writing and is kept in ``error``; what was flushed before stays readable.
+    ``append`` and the ``add_*`` methods may be called from any thread (the reader's); only
+    the writer thread touches the file after ``start``.
     """
 
     def __init__(
@@ -52,26 +90,27 @@ class RecordingWriter:
         session: SessionInfo,
         device: Mapping[str, Attribute],
         calibration: Mapping[str, Attribute],
+        rescue_dir: Path | None = None,
         flush_interval_s: float = FLUSH_INTERVAL_S,
     ) -> None:
         self.path = Path(path)
         self._session = session
         self._device = dict(device)
         self._calibration = dict(calibration)
+        self._rescue_dir = rescue_dir
         self._flush_interval_s = flush_interval_s
         self._queue: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"writer {self.path.name}")
-        self._file: h5py.File | None = None
+        self._file: H5Recording | None = None
         self._lock = threading.Lock()
-        self._samples_written = 0
-        self._error = ""
+        self._status = WriterStatus()
 
     # --- any thread ---------------------------------------------------------------------
 
     def start(self) -> None:
         """Create the file (never over an existing one) and start the thread."""
-        self._file = _create(self.path, self._session, self._device, self._calibration)
+        self._file = H5Recording.create(self.path, self._session, self._device, self._calibration)
         self._thread.start()
 
     def append(self, block: np.ndarray) -> None:
@@ -80,7 +119,7 @@ class RecordingWriter:
             self._queue.put(("samples", block))
 
     def add_event(self, t: float, kind: str, label: str = "", value: float = 0.0) -> None:
-        self._queue.put(("event", (t, kind, label, value)))
+        self._queue.put((schema.EVENTS_DATASET, (t, kind, label, value)))
 
     def add_segment(
         self,
@@ -91,154 +130,159 @@ class RecordingWriter:
         band_high_kpa: float,
         side: str = "",
         technique: str = "",
+        band_basis: str = "absolute",
     ) -> None:
-        row = (t_start, t_end, muscle, side, technique, band_low_kpa, band_high_kpa)
-        self._queue.put(("segment", row))
+        row = (t_start, t_end, muscle, side, technique, band_low_kpa, band_high_kpa, band_basis)
+        self._queue.put((schema.SEGMENTS_DATASET, row))
 
-    def close(self, timeout: float = 30.0) -> None:
-        """Write what is queued, stamp the end time and close the file."""
+    def add_ppt_trial(self, row: tuple) -> None:
+        """One row in the order of ``schema.PPT_TRIAL_DTYPE``."""
+        self._queue.put((schema.PPT_TRIALS_DATASET, row))
+
+    def close(self, timeout: float = 30.0) -> WriterStatus:
+        """Write what is queued, stamp the end, close; returns the final status."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+        return self.status()
+
+    def status(self) -> WriterStatus:
+        with self._lock:
+            return self._status
 
     @property
     def samples_written(self) -> int:
-        with self._lock:
-            return self._samples_written
+        return self.status().samples_written
 
     @property
     def error(self) -> str:
+        return self.status().error
+
+    # --- writer thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        unflushed: list[_Batch] = []  # in the file, not yet flushed
+        held: list[_Batch] = []  # in no file yet
+        last_flush = last_rescue_try = time.monotonic()
+        while True:
+            stopping = self._stop.wait(WRITE_INTERVAL_S)
+            batch = self._drain()
+            if batch:
+                held.append(batch)
+            if (
+                self._file is None
+                and held
+                and (stopping or time.monotonic() - last_rescue_try >= RESCUE_RETRY_S)
+            ):
+                last_rescue_try = time.monotonic()
+                self._file = self._open_rescue()
+            if self._file is not None and held:
+                try:
+                    for pending in held:
+                        self._file.write(pending.samples, pending.tables)
+                    self._count_written(sum(b.sample_count for b in held))
+                    unflushed += held
+                    held = []
+                    if stopping or time.monotonic() - last_flush >= self._flush_interval_s:
+                        self._file.flush()
+                        unflushed, last_flush = [], time.monotonic()
+                except (OSError, RuntimeError, ValueError) as exc:
+                    # What was not flushed may not be in the file: write it again elsewhere.
+                    self._count_written(-sum(b.sample_count for b in unflushed))
+                    held = unflushed + held
+                    unflushed = []
+                    self._abandon_file(exc)
+                    last_rescue_try = 0.0
+            held = self._bound(held)
+            self._update(held_samples=sum(b.sample_count for b in held))
+            if stopping and self._queue.empty() and (not held or self._file is None):
+                break
+        self._finish(held)
+
+    def _finish(self, held: list[_Batch]) -> None:
+        if self._file is not None:
+            try:
+                self._file.close_and_stamp()
+            except (OSError, RuntimeError, ValueError) as exc:
+                self._fail(f"closing {self._file.path} failed: {_reason(exc)}")
+        lost = sum(b.sample_count for b in held)
+        if lost:
+            self._fail(f"{lost} samples could not be written anywhere")
+            self._update(lost_samples=self.status().lost_samples + lost, held_samples=0)
+
+    def _drain(self) -> _Batch:
+        batch = _Batch()
+        try:
+            while True:
+                kind, item = self._queue.get_nowait()
+                if kind == "samples":
+                    batch.samples.append(item)
+                else:
+                    batch.tables.setdefault(kind, []).append(item)
+        except queue.Empty:
+            return batch
+
+    def _abandon_file(self, exc: BaseException) -> None:
+        file, self._file = self._file, None
+        assert file is not None
+        self._fail(f"writing {file.path} failed: {_reason(exc)}")
+        file.abandon()
+
+    def _open_rescue(self) -> H5Recording | None:
+        if self._rescue_dir is None:
+            return None
+        session = replace(
+            self._session,
+            uuid=str(uuid.uuid4()),
+            continues_uuid=self._session.uuid,
+            recovered_from=f"{self.path.name}: {self.status().error}",
+        )
+        try:
+            self._rescue_dir.mkdir(parents=True, exist_ok=True)
+            path = _free_name(self._rescue_dir / f"{self.path.stem}-rescued.h5")
+            file = H5Recording.create(path, session, self._device, self._calibration)
+        except (RecordingError, OSError) as exc:
+            log.warning("no rescue file yet: %s", exc)
+            return None
+        self._update(rescue_path=path)
+        return file
+
+    def _bound(self, held: list[_Batch]) -> list[_Batch]:
+        total = sum(b.sample_count for b in held)
+        while total > MAX_HELD_SAMPLES and held and held[0].samples:
+            dropped = held[0].samples.pop(0)
+            total -= dropped.size
+            self._update(lost_samples=self.status().lost_samples + dropped.size)
+        return held
+
+    def _update(self, **changes: object) -> None:
         with self._lock:
-            return self._error
+            self._status = replace(self._status, **changes)
+
+    def _count_written(self, samples: int) -> None:
+        with self._lock:
+            written = self._status.samples_written + samples
+            self._status = replace(self._status, samples_written=written)
+
+    def _fail(self, message: str) -> None:
+        log.warning("%s", message)
+        with self._lock:
+            self._status = replace(self._status, error=self._status.error or message)
 
     @property
     def is_running(self) -> bool:
         return self._thread.is_alive()
 
-    # --- writer thread ------------------------------------------------------------------
 
-    def _run(self) -> None:
-        file = self._file
-        assert file is not None
-        last_flush = time.monotonic()
-        try:
-            while True:
-                stopping = self._stop.wait(WRITE_INTERVAL_S)
-                self._write(file, self._drain())
-                if stopping and self._queue.empty():
-                    break
-                if time.monotonic() - last_flush >= self._flush_interval_s:
-                    file.flush()
-                    last_flush = time.monotonic()
-            file[schema.SESSION_GROUP].attrs["end_time"] = datetime.now().astimezone().isoformat()
-        except (OSError, RuntimeError, ValueError) as exc:
-            self._fail(f"writing {self.path} failed: {exc}")
-        finally:
-            try:
-                file.close()
-            except (OSError, RuntimeError) as exc:
-                self._fail(f"closing {self.path} failed: {exc}")
-
-    def _drain(self) -> list[tuple[str, object]]:
-        items = []
-        try:
-            while True:
-                items.append(self._queue.get_nowait())
-        except queue.Empty:
-            return items
-
-    def _write(self, file: h5py.File, items: list[tuple[str, object]]) -> None:
-        blocks = [item for kind, item in items if kind == "samples"]
-        if blocks:
-            block = np.concatenate(blocks)
-            samples = file[schema.SAMPLES_GROUP]
-            for column in schema.SAMPLE_COLUMNS:
-                _append(samples[column.name], block[column.name])
-            with self._lock:
-                self._samples_written += block.size
-        for kind, dataset in (
-            ("event", schema.EVENTS_DATASET),
-            ("segment", schema.SEGMENTS_DATASET),
-        ):
-            rows = [item for item_kind, item in items if item_kind == kind]
-            if rows:
-                _append(file[dataset], np.array(rows, dtype=file[dataset].dtype))
-
-    def _fail(self, message: str) -> None:
-        log.warning("%s", message)
-        with self._lock:
-            self._error = self._error or message
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno)
+    return str(exc).split("(")[0].strip() or type(exc).__name__
 
 
-def _append(dataset: h5py.Dataset, values: np.ndarray) -> None:
-    start = dataset.shape[0]
-    dataset.resize((start + len(values),))
-    dataset[start:] = values
-
-
-def _create(
-    path: Path,
-    session: SessionInfo,
-    device: Mapping[str, Attribute],
-    calibration: Mapping[str, Attribute],
-) -> h5py.File:
-    if path.exists():
-        raise RecordingError(f"{path} already exists; recordings are never overwritten")
-    if not path.parent.is_dir():
-        raise RecordingError(f"cannot create {path}: folder {path.parent} does not exist")
-    try:
-        file = h5py.File(path, "x", libver=("v110", "v110"))
-    except (OSError, FileExistsError) as exc:
-        raise RecordingError(f"cannot create {path}: {exc}") from exc
-    try:
-        _write_layout(file, session, device, calibration)
-        file.flush()
-    except (OSError, RuntimeError, ValueError, TypeError) as exc:
-        file.close()
-        raise RecordingError(f"cannot write {path}: {exc}") from exc
-    return file
-
-
-def _write_layout(
-    file: h5py.File,
-    session: SessionInfo,
-    device: Mapping[str, Attribute],
-    calibration: Mapping[str, Attribute],
-) -> None:
-    file.attrs["format"] = schema.FORMAT_NAME
-    file.attrs["schema_version"] = schema.SCHEMA_VERSION
-    file.attrs["app_version"] = session.app_version
-    file.attrs["created_utc"] = datetime.now(timezone.utc).isoformat()
-    session_group = file.create_group(schema.SESSION_GROUP)
-    session_group.attrs.update(
-        {
-            "uuid": session.uuid,
-            "start_time": session.started_at.isoformat(),
-            "end_time": "",
-            "operator": session.operator,
-            "client": session.client,
-            "notes": session.notes,
-            "probe_area_cm2": float(session.probe_area_cm2),
-        }
-    )
-    file.create_group(schema.DEVICE_GROUP).attrs.update(device)
-    file.create_group(schema.CALIBRATION_GROUP).attrs.update(calibration)
-    samples = file.create_group(schema.SAMPLES_GROUP)
-    for column in schema.SAMPLE_COLUMNS:
-        dataset = samples.create_dataset(
-            column.name,
-            shape=(0,),
-            maxshape=(None,),
-            dtype=column.dtype,
-            chunks=(schema.SAMPLE_CHUNK,),
-            **schema.COMPRESSION,
-        )
-        dataset.attrs["unit"] = column.unit
-        dataset.attrs["description"] = column.description
-    for name, dtype in (
-        (schema.EVENTS_DATASET, schema.EVENT_DTYPE),
-        (schema.SEGMENTS_DATASET, schema.SEGMENT_DTYPE),
-    ):
-        file.create_dataset(
-            name, shape=(0,), maxshape=(None,), dtype=dtype, chunks=(schema.TABLE_CHUNK,)
-        )
+def _free_name(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate

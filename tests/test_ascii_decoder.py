@@ -48,7 +48,7 @@ def test_host_times_spread_between_arrivals() -> None:
     decoder = AsciiLineDecoder()
     decoder.feed(PREAMBLE, 10.0)
     samples = decoder.feed(b"1\n2\n3\n4\n", 10.4)
-    assert samples["t"].tolist() == pytest.approx([10.1, 10.2, 10.3, 10.4])
+    assert samples["t_device"].tolist() == pytest.approx([10.1, 10.2, 10.3, 10.4])
 
 
 def test_overlong_line_is_dropped_and_counted() -> None:
@@ -74,7 +74,7 @@ def test_any_chunking_gives_identical_values(readings: list[float], data: st.Dat
     whole, _ = AsciiLineDecoder().feed(stream, 0.0), None
     assert chunked["raw"].tolist() == whole["raw"].tolist()
     assert chunked["seq"].tolist() == list(range(len(readings)))
-    assert np.all(np.diff(chunked["t"]) >= 0)
+    assert np.all(np.diff(chunked["t_device"]) >= 0)
 
 
 @settings(max_examples=200)

@@ -15,7 +15,12 @@ DOC = (Path(__file__).resolve().parent.parent / "docs" / "recording-format.md").
 
 NAMES = (
     [f"`{column.name}`" for column in schema.SAMPLE_COLUMNS]
-    + [f"`{name}`" for name in schema.EVENT_DTYPE.names + schema.SEGMENT_DTYPE.names]
+    + [
+        f"`{name}`"
+        for dtype in (*schema.TABLES.values(), schema.OVERVIEW_DTYPE)
+        for name in dtype.names
+    ]
+    + [f"`/overview/L{level}`" for level in schema.OVERVIEW_LEVELS]
     + [f"`{kind}`" for kind in schema.EVENT_KINDS]
     + [
         f"`/{group}`"
@@ -26,6 +31,8 @@ NAMES = (
             schema.SAMPLES_GROUP,
             schema.EVENTS_DATASET,
             schema.SEGMENTS_DATASET,
+            schema.PPT_TRIALS_DATASET,
+            schema.OVERVIEW_GROUP,
         )
     ]
     + [f"`{schema.FORMAT_NAME}`", f"Schema version: **{schema.SCHEMA_VERSION}**"]

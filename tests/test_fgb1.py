@@ -71,7 +71,7 @@ def test_reference_stream_decodes() -> None:
     decoder = Fgb1Decoder()
     samples = decoder.feed(INFO_WIRE + SAMPLE_1_WIRE + SAMPLE_2_WIRE, arrival=0.0)
     assert samples["seq"].tolist() == [1, 2]
-    assert samples["t"].tolist() == pytest.approx([1.0, 1.003125])
+    assert samples["t_device"].tolist() == pytest.approx([1.0, 1.003125])
     assert samples["raw"].tolist() == [-12345, -12001]
     info = decoder.device_info
     assert info is not None
@@ -177,7 +177,7 @@ def test_microsecond_clock_wrap_is_unwrapped() -> None:
     t_us = np.array([0xFFFFFF00, 0x00000100])
     wire = fgb1.encode_sample_frames(seq, t_us, np.zeros(2), np.zeros(2))
     samples = Fgb1Decoder().feed(wire, 0.0)
-    assert np.diff(samples["t"])[0] == pytest.approx(512e-6)
+    assert np.diff(samples["t_device"])[0] == pytest.approx(512e-6)
 
 
 def test_sequence_wrap_is_unwrapped() -> None:

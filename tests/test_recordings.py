@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import time
 from pathlib import Path
 
 import h5py
@@ -15,6 +16,7 @@ from recordings import (
     NotARecordingError,
     RecordingError,
     RecordingWriter,
+    ReviewFile,
     SessionInfo,
     export_csv,
     read_recording,
@@ -22,6 +24,7 @@ from recordings import (
     summarize,
 )
 
+FLUSH_WAIT_S = 0.8  # past the writer's 0.25 s batching and 0.5 s flush
 DEVICE = {"protocol": "fgb1", "identity": "SIM1", "raw_unit": "counts", "nominal_rate_hz": 1000.0}
 CALIBRATION = {"offset": -52000.0, "gain_n_per_unit": 1 / 1234.5, "source": "device"}
 
@@ -31,6 +34,7 @@ def block(start: int, n: int, skip: tuple[int, ...] = ()) -> np.ndarray:
     out = np.zeros(seq.size, dtype=CALIBRATED_DTYPE)
     out["seq"] = seq
     out["t"] = seq * 0.001
+    out["t_device"] = 100 + seq * 0.001
     out["raw"] = -52000 + seq
     out["force"] = seq / 1234.5
     return out
@@ -65,7 +69,8 @@ def test_round_trip(tmp_path: Path) -> None:
     assert recording.samples["force"][1234] == pytest.approx(1234 / 1234.5)
     assert recording.session["client"] == "C-17"
     assert recording.session["end_time"] != ""
-    assert recording.device == DEVICE
+    assert recording.device == DEVICE | {"achieved_rate_hz": pytest.approx(1000.0)}
+    assert not recording.interrupted
     assert recording.calibration["source"] == "device"
     assert recording.events["label"].tolist() == ["trigger point"]
     assert recording.segments["muscle"].tolist() == ["Upper trapezius"]
@@ -180,3 +185,58 @@ def test_csv_export_never_overwrites(tmp_path: Path) -> None:
     with pytest.raises(RecordingError, match="already exists"):
         export_csv(read_recording(path), out)
     assert out.read_text() == "keep me"
+
+
+def test_tables_overview_and_device_time(tmp_path: Path) -> None:
+    path = tmp_path / "s.h5"
+    trial = (1.0, 4.2, "Upper trapezius", "left", 1, 50.0, 48.7, 312.5, "key", 1, "")
+    writer = RecordingWriter(path, SessionInfo(), DEVICE, CALIBRATION)
+    writer.start()
+    writer.append(block(0, 10_000))
+    writer.add_ppt_trial(trial)
+    writer.close()
+    recording = read_recording(path)
+    assert recording.samples["t_device"][0] == pytest.approx(100.0)
+    assert recording.samples["force"].dtype == np.float32
+    (row,) = recording.ppt_trials.tolist()
+    assert row == pytest.approx(trial)
+    with h5py.File(path) as file:
+        l64, l4096 = file["overview/L64"][()], file["overview/L4096"][()]
+    force = recording.samples["force"]
+    assert l64.size == 157 and l4096.size == 3  # partial last rows included
+    assert l64["max"][3] == force[192:256].max() and l64["min"][3] == force[192:256].min()
+    assert l4096["max"][2] == force[8192:].max()
+
+
+def test_review_file_serves_each_zoom_from_the_right_level(tmp_path: Path) -> None:
+    path = tmp_path / "s.h5"
+    write(path, [block(i, 100_000) for i in range(0, 1_000_000, 100_000)])  # 1000 s at 1 kHz
+    with ReviewFile(path) as review:
+        assert review.sample_count == 1_000_000
+        assert review.time_span() == pytest.approx((0.0, 999.999))
+        whole = review.envelope(0, 1000, max_points=2000)
+        assert whole.samples_per_point == 4096 and whole.t.size <= 250
+        assert whole.high.max() == pytest.approx(999_999 / 1234.5)
+        minute = review.envelope(100, 160, max_points=2000)
+        assert minute.samples_per_point == 64 and 900 <= minute.t.size <= 1000
+        second = review.envelope(500, 501, max_points=2000)
+        assert second.samples_per_point == 1
+        assert second.t[0] <= 500 and second.t[-1] >= 501 and second.t.size < 1200
+        assert second.low == pytest.approx(second.t / 1.2345, rel=1e-6)
+
+
+def test_interrupted_file_still_reads(tmp_path: Path) -> None:
+    """A writer that never closed leaves the file flagged as open: it must still read."""
+    path = tmp_path / "s.h5"
+    writer = RecordingWriter(path, SessionInfo(), DEVICE, CALIBRATION)
+    writer.start()
+    writer.append(block(0, 3000))
+    deadline = time.monotonic() + 5
+    while writer.samples_written < 3000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(FLUSH_WAIT_S)
+    recording = read_recording(path)  # while the writer still holds it open
+    assert recording.interrupted
+    assert recording.samples["seq"].size == 3000
+    writer.close()
+    assert not read_recording(path).interrupted

@@ -90,7 +90,7 @@ class AsciiLineDecoder:
             return empty_block()
         block = np.zeros(n, dtype=SAMPLE_DTYPE)
         block["seq"] = np.arange(self._next_seq, self._next_seq + n)
-        block["t"] = previous + (arrival - previous) * np.arange(1, n + 1) / n
+        block["t_device"] = previous + (arrival - previous) * np.arange(1, n + 1) / n
         block["raw"] = values
         self._next_seq += n
         self.stats.samples += n

@@ -47,6 +47,7 @@ class Decoder(Protocol):
     def feed(self, data: bytes, arrival: float) -> np.ndarray:
         """Decode the next chunk of the stream, received at host time ``arrival`` (s).
 
-        Returns a SAMPLE_DTYPE block; bytes of an unfinished frame or line are kept for the
-        next call, so any chunking of the stream gives the same samples.
+        Returns a SAMPLE_DTYPE block with ``t_device`` filled (``t`` is the reader's). Bytes
+        of an unfinished frame or line are kept for the next call, so any chunking of the
+        stream gives the same samples.
         """

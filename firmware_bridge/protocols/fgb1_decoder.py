@@ -103,9 +103,9 @@ class Fgb1Decoder:
         if n == 0:
             return empty_block()
         seq16, t_us32, raw, flags = fgb1.sample_fields(decoded)
-        block = np.empty(n, dtype=SAMPLE_DTYPE)
+        block = np.zeros(n, dtype=SAMPLE_DTYPE)
         block["seq"] = self._unwrap_seq(seq16.astype(np.int64))
-        block["t"] = self._unwrap_t_us(t_us32.astype(np.int64)) * 1e-6
+        block["t_device"] = self._unwrap_t_us(t_us32.astype(np.int64)) * 1e-6
         block["raw"] = raw
         block["flags"] = flags
         self.stats.samples += n
