@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from monitor import __version__
-from monitor.commands import export, gui, info, record, simulate
+from monitor.commands import export, gui, info, record, repair, simulate
 from monitor.commands.common import CommandError
 
 COMMANDS = {
@@ -21,6 +21,7 @@ COMMANDS = {
     "record": record,
     "info": info,
     "export": export,
+    "repair": repair,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,29 @@ from recordings import RecordingWriter, SessionInfo
 _END_GUARD_S = 1e-6
 
 
+def default_rescue_dir() -> Path:
+    """Where a recording goes on when its own folder cannot be written (full disk, removed
+    drive): ideally another disk; the system's temporary folder is the best guess."""
+    return Path(tempfile.gettempdir()) / "pressure-monitor-rescue"
+
+
 @dataclass(frozen=True)
 class RecordingResult:
     path: Path
     samples: int
     error: str
+    rescue_path: Path | None = None
+    lost_samples: int = 0
+
+    def describe(self) -> str:
+        """One line for the user: where the data is, and what went wrong if anything did."""
+        if not self.error:
+            return f"saved {self.samples} samples to {self.path}"
+        if self.lost_samples:
+            return f"{self.error}; {self.lost_samples} samples were lost"
+        if self.rescue_path:
+            return f"{self.error}; the rest of the recording was saved to {self.rescue_path}"
+        return self.error
 
 
 class SessionRecorder:
@@ -40,6 +59,7 @@ class SessionRecorder:
         session: SessionInfo | None = None,
         duration_s: float | None = None,
         preset: TargetPreset | None = None,
+        rescue_dir: Path | None = None,
     ) -> None:
         self._acquisition = acquisition
         self._duration_s = duration_s
@@ -59,6 +79,7 @@ class SessionRecorder:
             session or SessionInfo(app_version=__version__),
             device_attributes,
             calibration.as_attributes() if calibration else {"source": "none"},
+            rescue_dir=rescue_dir or default_rescue_dir(),
         )
         self._disconnect = lambda: None
 
@@ -89,8 +110,14 @@ class SessionRecorder:
         self._disconnect()
         with self._lock:
             self._end_segment()
-        self._writer.close()
-        return RecordingResult(self.path, self._writer.samples_written, self._writer.error)
+        status = self._writer.close()
+        return RecordingResult(
+            self.path,
+            status.samples_written,
+            status.error,
+            status.rescue_path,
+            status.lost_samples,
+        )
 
     def _end_segment(self) -> None:
         if self._preset and self._segment_start is not None and self._last_t is not None:

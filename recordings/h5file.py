@@ -15,6 +15,7 @@ import numpy as np
 from recordings import schema
 from recordings.errors import RecordingError
 from recordings.overview import OverviewBuilder
+from recordings.space import BYTES_PER_SAMPLE_BOUND, has_room_for
 
 if TYPE_CHECKING:
     from recordings.writer import SessionInfo
@@ -49,6 +50,8 @@ class H5Recording:
         self._file = file
         self._overview = OverviewBuilder()
         self._span = _Span()
+        self.flushed_any = False  # has anything this file was given reached the disk?
+        self._empty_size = path.stat().st_size  # the layout alone
 
     @classmethod
     def create(
@@ -64,7 +67,7 @@ class H5Recording:
         if not path.parent.is_dir():
             raise RecordingError(f"cannot create {path}: folder {path.parent} does not exist")
         try:
-            file = h5py.File(path, "x", libver="latest")
+            file = h5py.File(path, "x", libver=("v110", "v110"))
         except OSError as exc:
             raise RecordingError(f"cannot create {path}: {_reason(exc)}") from exc
         try:
@@ -89,17 +92,35 @@ class H5Recording:
             dataset = self._file[name]
             _append(dataset, np.array(rows, dtype=dataset.dtype))
 
+    @property
+    def bytes_per_sample(self) -> float:
+        """Twice what a sample has cost this file so far: a safe estimate of the next ones."""
+        if not self.flushed_any or self._span.count < 1000:
+            return BYTES_PER_SAMPLE_BOUND
+        grown = self.path.stat().st_size - self._empty_size
+        return min(BYTES_PER_SAMPLE_BOUND, max(8.0, 2 * grown / self._span.count))
+
+    def has_room_for(self, samples: int) -> bool:
+        return has_room_for(self.path, samples, self.bytes_per_sample)
+
+    @property
+    def last_t(self) -> float:
+        """Session time of the newest sample written (0 before any)."""
+        return self._span.last_t or 0.0
+
     def flush(self) -> None:
         self._file.flush()
+        self.flushed_any = True
 
-    def close_and_stamp(self) -> None:
-        """Finish the overview, close, and record when and how the session ended."""
+    def close_and_stamp(self, end_time: datetime | None = None) -> None:
+        """Finish the overview, close, and record when the session ended (default: now)."""
         self._write_overview(self._overview.finish())
         self._file.flush()
         self._file.close()
         # Attributes cannot change in SWMR mode: stamp them in a normal open of the closed file.
+        end = end_time or datetime.now().astimezone()
         with h5py.File(self.path, "r+") as file:
-            file[schema.SESSION_GROUP].attrs["end_time"] = datetime.now().astimezone().isoformat()
+            file[schema.SESSION_GROUP].attrs["end_time"] = end.isoformat()
             file[schema.DEVICE_GROUP].attrs["achieved_rate_hz"] = self._span.rate_hz
 
     def abandon(self) -> None:

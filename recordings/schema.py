@@ -121,7 +121,7 @@ EVENT_KINDS = {
     "error": "the device or the port failed; label = the reason",
     "closed": "the port closed",
     "marker": "a labelled marker set by the user",
-    "write_error": "the recording could not be written; label = the reason",
+    "continued": "the recording goes on in another file; label = that file's name",
 }
 
 #: Root attributes: format marker and provenance.

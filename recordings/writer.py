@@ -27,6 +27,7 @@ import numpy as np
 from recordings import schema
 from recordings.errors import RecordingError
 from recordings.h5file import Attribute, H5Recording
+from recordings.space import has_room_for
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,10 @@ class RecordingWriter:
         self._file: H5Recording | None = None
         self._lock = threading.Lock()
         self._status = WriterStatus()
+        # Writer-thread state:
+        self._unflushed: list[_Batch] = []  # in the current file, not yet flushed
+        self._last_flush = time.monotonic()
+        self._next_rescue_try = 0.0
 
     # --- any thread ---------------------------------------------------------------------
 
@@ -161,43 +166,79 @@ class RecordingWriter:
     # --- writer thread ------------------------------------------------------------------
 
     def _run(self) -> None:
-        unflushed: list[_Batch] = []  # in the file, not yet flushed
         held: list[_Batch] = []  # in no file yet
-        last_flush = last_rescue_try = time.monotonic()
         while True:
             stopping = self._stop.wait(WRITE_INTERVAL_S)
             batch = self._drain()
             if batch:
                 held.append(batch)
-            if (
-                self._file is None
-                and held
-                and (stopping or time.monotonic() - last_rescue_try >= RESCUE_RETRY_S)
-            ):
-                last_rescue_try = time.monotonic()
-                self._file = self._open_rescue()
-            if self._file is not None and held:
-                try:
-                    for pending in held:
-                        self._file.write(pending.samples, pending.tables)
-                    self._count_written(sum(b.sample_count for b in held))
-                    unflushed += held
-                    held = []
-                    if stopping or time.monotonic() - last_flush >= self._flush_interval_s:
-                        self._file.flush()
-                        unflushed, last_flush = [], time.monotonic()
-                except (OSError, RuntimeError, ValueError) as exc:
-                    # What was not flushed may not be in the file: write it again elsewhere.
-                    self._count_written(-sum(b.sample_count for b in unflushed))
-                    held = unflushed + held
-                    unflushed = []
-                    self._abandon_file(exc)
-                    last_rescue_try = 0.0
+            while held:
+                before = len(held)
+                self._ensure_room(held[0].sample_count, stopping)
+                held = self._write(held, stopping)
+                if len(held) == before:
+                    break  # no file will take more now: hold it and try again later
             held = self._bound(held)
             self._update(held_samples=sum(b.sample_count for b in held))
-            if stopping and self._queue.empty() and (not held or self._file is None):
+            if stopping and self._queue.empty():
                 break
         self._finish(held)
+
+    def _ensure_room(self, samples: int, stopping: bool) -> None:
+        """Make ``self._file`` a file with room for ``samples`` more, or None: a file running
+        out of room is closed cleanly and continued in a rescue file, before HDF5 fails."""
+        if self._file is not None and self._file.has_room_for(samples):
+            return
+        if not stopping and time.monotonic() < self._next_rescue_try:
+            return
+        if self._file is not None:
+            self._fail(f"no room left to write {self._file.path}")
+        rescue = self._open_rescue(samples)
+        if rescue is None:
+            self._next_rescue_try = time.monotonic() + RESCUE_RETRY_S
+            return
+        if self._file is not None:
+            self._continue_in(rescue)
+        self._file = rescue
+
+    def _write(self, held: list[_Batch], stopping: bool) -> list[_Batch]:
+        """Write ``held`` to the current file, batch by batch while there is room; returns
+        what is still held."""
+        catching_up = len(held) > 1  # after a failure: keep each batch as it lands
+        try:
+            while held and self._file is not None and self._file.has_room_for(held[0].sample_count):
+                self._file.write(held[0].samples, held[0].tables)
+                self._count_written(held[0].sample_count)
+                self._unflushed.append(held.pop(0))
+                if catching_up:
+                    self._flush()
+            if self._file is not None and (
+                stopping or time.monotonic() - self._last_flush >= self._flush_interval_s
+            ):
+                self._flush()
+        except (OSError, RuntimeError, ValueError) as exc:
+            # What was not flushed may not be in the file: write it again elsewhere.
+            self._count_written(-sum(b.sample_count for b in self._unflushed))
+            held = self._unflushed + held
+            self._unflushed = []
+            was_rescue = self._abandon_file(exc)
+            # Straight on to a rescue file after the first failure; after a rescue file
+            # failed too, wait before the next try.
+            self._next_rescue_try = time.monotonic() + RESCUE_RETRY_S if was_rescue else 0.0
+        return held
+
+    def _continue_in(self, rescue: H5Recording) -> None:
+        """Close the current file cleanly, saying where the recording goes on."""
+        file = self._file
+        assert file is not None
+        try:
+            continued = [(file.last_t, "continued", rescue.path.name, 0.0)]
+            file.write([], {schema.EVENTS_DATASET: continued})
+            file.close_and_stamp()
+        except (OSError, RuntimeError, ValueError) as exc:
+            self._count_written(-sum(b.sample_count for b in self._unflushed))
+            self._abandon_file(exc)
+        self._unflushed = []
 
     def _finish(self, held: list[_Batch]) -> None:
         if self._file is not None:
@@ -209,6 +250,12 @@ class RecordingWriter:
         if lost:
             self._fail(f"{lost} samples could not be written anywhere")
             self._update(lost_samples=self.status().lost_samples + lost, held_samples=0)
+
+    def _flush(self) -> None:
+        assert self._file is not None
+        self._file.flush()
+        self._unflushed.clear()
+        self._last_flush = time.monotonic()
 
     def _drain(self) -> _Batch:
         batch = _Batch()
@@ -222,13 +269,21 @@ class RecordingWriter:
         except queue.Empty:
             return batch
 
-    def _abandon_file(self, exc: BaseException) -> None:
+    def _abandon_file(self, exc: BaseException) -> bool:
+        """Let go of the failed file; True when it was a rescue file (then deleted if it
+        never kept anything, so that retries leave no empty files behind)."""
         file, self._file = self._file, None
         assert file is not None
         self._fail(f"writing {file.path} failed: {_reason(exc)}")
         file.abandon()
+        is_rescue = file.path != self.path
+        if is_rescue and not file.flushed_any:
+            file.path.unlink(missing_ok=True)
+            self._update(rescue_path=None)
+        return is_rescue
 
-    def _open_rescue(self) -> H5Recording | None:
+    def _open_rescue(self, samples: int) -> H5Recording | None:
+        """A new rescue file with room for ``samples``, or None (retried later)."""
         if self._rescue_dir is None:
             return None
         session = replace(
@@ -240,6 +295,8 @@ class RecordingWriter:
         try:
             self._rescue_dir.mkdir(parents=True, exist_ok=True)
             path = _free_name(self._rescue_dir / f"{self.path.stem}-rescued.h5")
+            if not has_room_for(self._rescue_dir / "probe", samples):
+                raise RecordingError(f"no room left in {self._rescue_dir}")
             file = H5Recording.create(path, session, self._device, self._calibration)
         except (RecordingError, OSError) as exc:
             log.warning("no rescue file yet: %s", exc)

@@ -33,6 +33,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--client", default="", help="the client's pseudonym")
     parser.add_argument("--operator", default="", help="who records")
     parser.add_argument("--probe-area", type=positive_float, default=1.0, help="cm² (default 1)")
+    parser.add_argument(
+        "--rescue-dir",
+        type=Path,
+        help="where the recording goes on if OUT's folder fails (default: a folder in the "
+        "system's temporary folder)",
+    )
     parser.add_argument("out", type=Path, metavar="OUT.h5")
 
 
@@ -56,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
             probe_area_cm2=args.probe_area,
             app_version=__version__,
         )
-        recorder = SessionRecorder(acquisition, args.out, session, args.duration, preset)
+        recorder = SessionRecorder(
+            acquisition, args.out, session, args.duration, preset, args.rescue_dir
+        )
         try:
             recorder.start()
         except RecordingError as exc:
@@ -72,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         f"(dropped {status.dropped_samples}, corrupt {status.corrupt})\n"
     )
     if result.error:
-        raise CommandError(result.error, FAILED)
+        raise CommandError(result.describe(), FAILED)
     if status.error:
         raise CommandError(f"the recording ended early: {status.error}", FAILED)
     return 0
@@ -107,7 +115,8 @@ def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:
 def _wait_until_done(
     acquisition: Acquisition, recorder: SessionRecorder, stop: threading.Event
 ) -> None:
+    # Write trouble does not end a recording: the writer moves it to a rescue file.
     while not (stop.is_set() or recorder.finished.is_set()):
-        if acquisition.status().error or recorder.error:
+        if acquisition.status().error:
             return
         recorder.finished.wait(0.05)

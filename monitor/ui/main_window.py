@@ -159,10 +159,8 @@ class MainWindow(QMainWindow):
         result = self.recorder.stop()
         self.recorder = None
         self.record_button.setText("● Record")
-        if result.error:
-            self._say_recording(f"Recording failed: {result.error}", theme.ALERT)
-        else:
-            self._say_recording(f"saved {result.samples} samples to {result.path}", theme.MUTED)
+        colour = theme.ALERT if result.error else theme.MUTED
+        self._say_recording(result.describe(), colour)
 
     def _say_recording(self, text: str, colour) -> None:
         self.recording_label.setText(text)
