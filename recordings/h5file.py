@@ -13,7 +13,7 @@ import h5py
 import numpy as np
 
 from recordings import schema
-from recordings.errors import RecordingError
+from recordings.errors import RecordingError, reason
 from recordings.overview import OverviewBuilder
 from recordings.space import BYTES_PER_SAMPLE_BOUND, has_room_for
 
@@ -69,7 +69,7 @@ class H5Recording:
         try:
             file = h5py.File(path, "x", libver=("v110", "v110"))
         except OSError as exc:
-            raise RecordingError(f"cannot create {path}: {_reason(exc)}") from exc
+            raise RecordingError(f"cannot create {path}: {reason(exc)}") from exc
         try:
             _write_layout(file, session, device, calibration)
             file.swmr_mode = True
@@ -77,7 +77,7 @@ class H5Recording:
         except (OSError, RuntimeError, ValueError, TypeError) as exc:
             file.close()
             path.unlink(missing_ok=True)
-            raise RecordingError(f"cannot write {path}: {_reason(exc)}") from exc
+            raise RecordingError(f"cannot write {path}: {reason(exc)}") from exc
         return cls(path, file)
 
     def write(self, samples: list[np.ndarray], tables: Mapping[str, list[tuple]]) -> None:
@@ -138,10 +138,6 @@ def _append(dataset: h5py.Dataset, values: np.ndarray) -> None:
     start = dataset.shape[0]
     dataset.resize((start + len(values),))
     dataset[start:] = values
-
-
-def _reason(exc: BaseException) -> str:
-    return str(exc).split("(")[0].strip() or type(exc).__name__
 
 
 def _write_layout(

@@ -17,7 +17,7 @@ import h5py
 import numpy as np
 
 from recordings import schema
-from recordings.errors import NotARecordingError
+from recordings.errors import NotARecordingError, reason
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,6 @@ class Recording:
 
 #: What h5py raises on a truncated or otherwise damaged file, depending on where it breaks.
 DAMAGE = (OSError, RuntimeError, ValueError, TypeError)
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0].split("(")[0].strip() if str(exc) else type(exc).__name__
 
 
 def _plain(value: Any) -> Any:
@@ -78,8 +74,8 @@ def open_h5(path: Path) -> h5py.File:
         try:  # still flagged as being written: a crash, or a recording in progress
             return h5py.File(path, "r", swmr=True)
         except DAMAGE:
-            reason = _first_line(first) or "unreadable"
-            raise NotARecordingError(f"{path}: not a readable HDF5 file ({reason})") from first
+            why = reason(first) or "unreadable"
+            raise NotARecordingError(f"{path}: not a readable HDF5 file ({why})") from first
 
 
 def _check(path: Path, file: h5py.File) -> int:
@@ -111,7 +107,7 @@ def _opened(path: Path) -> Iterator[h5py.File]:
     try:
         yield file
     except DAMAGE as exc:
-        raise NotARecordingError(f"{path}: damaged ({_first_line(exc)})") from exc
+        raise NotARecordingError(f"{path}: damaged ({reason(exc)})") from exc
     finally:
         file.close()
 
@@ -208,7 +204,7 @@ class ReviewFile:
             self._file.close()
             if isinstance(exc, NotARecordingError):
                 raise
-            raise NotARecordingError(f"{self.path}: damaged ({_first_line(exc)})") from exc
+            raise NotARecordingError(f"{self.path}: damaged ({reason(exc)})") from exc
 
     def __enter__(self) -> ReviewFile:
         return self

@@ -12,7 +12,6 @@ retries.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from recordings import schema
-from recordings.errors import RecordingError
+from recordings.errors import RecordingError, reason
 from recordings.h5file import Attribute, H5Recording
 from recordings.space import has_room_for
 
@@ -245,7 +244,7 @@ class RecordingWriter:
             try:
                 self._file.close_and_stamp()
             except (OSError, RuntimeError, ValueError) as exc:
-                self._fail(f"closing {self._file.path} failed: {_reason(exc)}")
+                self._fail(f"closing {self._file.path} failed: {reason(exc)}")
         lost = sum(b.sample_count for b in held)
         if lost:
             self._fail(f"{lost} samples could not be written anywhere")
@@ -274,7 +273,7 @@ class RecordingWriter:
         never kept anything, so that retries leave no empty files behind)."""
         file, self._file = self._file, None
         assert file is not None
-        self._fail(f"writing {file.path} failed: {_reason(exc)}")
+        self._fail(f"writing {file.path} failed: {reason(exc)}")
         file.abandon()
         is_rescue = file.path != self.path
         if is_rescue and not file.flushed_any:
@@ -329,12 +328,6 @@ class RecordingWriter:
     @property
     def is_running(self) -> bool:
         return self._thread.is_alive()
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.errno:
-        return os.strerror(exc.errno)
-    return str(exc).split("(")[0].strip() or type(exc).__name__
 
 
 def _free_name(path: Path) -> Path:
