@@ -10,8 +10,8 @@ import numpy as np
 from recordings.errors import RecordingError
 from recordings.reader import Recording
 
-CSV_COLUMNS = ("t_s", "force_N", "raw", "seq", "flags")
-_ROW_FORMAT = "%.6f,%.6f,%.9g,%d,%d"
+CSV_COLUMNS = ("t_s", "t_device_s", "force_N", "raw", "seq", "flags")
+_ROW_FORMAT = "%.6f,%.6f,%.6f,%.9g,%d,%d"
 _ROWS_PER_WRITE = 100_000
 
 
@@ -22,7 +22,7 @@ def export_csv(recording: Recording, out: Path) -> int:
         raise RecordingError(f"{out} already exists; choose another name or remove it first")
     partial = out.with_name(out.name + ".partial")
     samples = recording.samples
-    columns = (samples["t"], samples["force"], samples["raw"], samples["seq"], samples["flags"])
+    columns = tuple(samples[name] for name in ("t", "t_device", "force", "raw", "seq", "flags"))
     try:
         with open(partial, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(_header(recording))

@@ -73,7 +73,7 @@ def test_export_csv_after_recording(simulator, out_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = csv_path.read_text().splitlines()
     header = next(line for line in lines if not line.startswith("#"))
-    assert header == "t_s,force_N,raw,seq,flags"
+    assert header == "t_s,t_device_s,force_N,raw,seq,flags"
     assert len([line for line in lines if not line.startswith("#")]) == 501
 
 

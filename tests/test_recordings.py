@@ -193,10 +193,11 @@ def test_csv_export(tmp_path: Path) -> None:
     assert "# session.client: C-17" in comments
     assert "# device.identity: SIM1" in comments
     rows = list(csv.reader(lines[len(comments) :]))
-    assert rows[0] == ["t_s", "force_N", "raw", "seq", "flags"]
+    assert rows[0] == ["t_s", "t_device_s", "force_N", "raw", "seq", "flags"]
     assert len(rows) == 250_001
-    assert float(rows[1235][1]) == pytest.approx(1234 / 1234.5, abs=1e-6)
-    assert int(rows[-1][3]) == 249_999
+    assert float(rows[1235][1]) == pytest.approx(100 + 1.234)
+    assert float(rows[1235][2]) == pytest.approx(1234 / 1234.5, abs=1e-6)
+    assert int(rows[-1][4]) == 249_999
 
 
 def test_csv_export_never_overwrites(tmp_path: Path) -> None:
@@ -261,3 +262,19 @@ def test_interrupted_file_still_reads(tmp_path: Path) -> None:
     assert recording.samples["seq"].size == 3000
     writer.close()
     assert not read_recording(path).interrupted
+
+
+def test_a_reader_follows_a_recording_while_it_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "live.h5"
+    writer = RecordingWriter(path, SessionInfo(), DEVICE, CALIBRATION)
+    writer.start()
+    writer.append(block(0, 2000))
+    time.sleep(FLUSH_WAIT_S)
+    with ReviewFile(path) as review:
+        assert review.sample_count == 2000
+        writer.append(block(2000, 3000))
+        time.sleep(FLUSH_WAIT_S)
+        review.refresh()
+        assert review.sample_count == 5000
+        assert review.envelope(0, 5, max_points=10_000).t[-1] == pytest.approx(4.999)
+    writer.close()
