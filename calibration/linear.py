@@ -37,9 +37,13 @@ class LinearCalibration:
             )
         return cls(offset=zero_offset, gain_n_per_unit=1.0 / counts_per_newton, source=source)
 
+    def with_zero(self, raw_at_zero: float) -> LinearCalibration:
+        """The same calibration re-zeroed: what a tare does."""
+        return LinearCalibration(raw_at_zero, self.gain_n_per_unit, self.source)
+
     def apply(self, raw: np.ndarray) -> np.ndarray:
         return (np.asarray(raw, dtype=np.float64) - self.offset) * self.gain_n_per_unit
 
     def as_attributes(self) -> dict[str, float | str]:
         """Plain typed values, as a recording stores them."""
-        return asdict(self)
+        return {"kind": "linear"} | asdict(self)
