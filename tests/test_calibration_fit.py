@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from calibration import (
@@ -104,6 +104,8 @@ def test_no_second_order_offer_means_no_second_order() -> None:
     st.floats(0, 50),
 )
 def test_quadratic_inverts_its_own_curve(a: float, b: float, c: float, load: float) -> None:
+    # Only the rising branch is a calibration: past the turning point two loads read alike.
+    assume(c >= 0 or load < 0.9 * b / (-2 * c))
     calibration = QuadraticCalibration(a, b, c)
     raw = a + b * load + c * load**2
     assert calibration.apply(np.array([raw]))[0] == pytest.approx(load, rel=1e-6, abs=1e-6)
