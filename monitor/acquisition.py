@@ -8,11 +8,23 @@ from collections.abc import Callable
 
 import numpy as np
 
-from calibration import CalibrationError, LinearCalibration, unit_named
+from calibration import (
+    Calibration,
+    CalibrationError,
+    CalibrationStore,
+    LinearCalibration,
+    still_mean,
+    unit_named,
+)
 from firmware_bridge.device_info import DeviceInfo
 from firmware_bridge.protocols import make_decoder
 from firmware_bridge.reader import ReaderStatus, ReaderThread, StreamEvent
 from firmware_bridge.samples import SAMPLE_DTYPE
+from monitor.drift import DriftMonitor
+
+#: A tare averages this much of the unloaded signal, which must hold this steady (N).
+TARE_WINDOW_S = 1.0
+TARE_MAX_SPREAD_N = 0.2
 
 #: A decoded block plus ``force`` in newtons: what the display and the recorder receive.
 CALIBRATED_DTYPE = np.dtype([*SAMPLE_DTYPE.descr, ("force", "<f8")])
@@ -41,18 +53,30 @@ def calibration_for(device: DeviceInfo | None) -> LinearCalibration | None:
 class Acquisition:
     """Starts a reader on ``port``; calibrates each block and hands it to every sink.
 
-    Sinks run on the reader thread, so they must be quick and thread-safe (append to a
-    buffer, put on a queue).
+    The calibration in force is, in order: one set in this session (a tare, a fresh
+    calibration), the device's current one in ``store``, the device's own. Sinks run on the
+    reader thread, so they must be quick and thread-safe (append to a buffer, put on a queue).
     """
 
-    def __init__(self, port: str, protocol: str, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        port: str,
+        protocol: str,
+        store: CalibrationStore | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.port = port
         self.decoder = make_decoder(protocol)
+        self.store = store
+        self.drift = DriftMonitor()
         self._lock = threading.Lock()
         self._sample_sinks: tuple[SampleSink, ...] = ()
         self._event_sinks: tuple[EventSink, ...] = ()
         self._device: DeviceInfo | None = None
-        self._calibration: LinearCalibration | None = None
+        self._device_name = ""  # a user's name for a device that reports no identity
+        self._stored: Calibration | None = None
+        self._session: Calibration | None = None  # set in this session: tare, new calibration
+        self.calibration_note = ""  # why a stored calibration was not used
         self.reader = ReaderThread(port, self.decoder, self._on_block, self._on_event, clock=clock)
 
     def start(self) -> None:
@@ -72,9 +96,41 @@ class Acquisition:
         return self.reader.session_time()
 
     @property
-    def calibration(self) -> LinearCalibration | None:
+    def identity(self) -> str:
+        """The device's serial number, or the name the user gave it."""
+        device = self.decoder.device_info
+        return (device.identity if device else "") or self._device_name
+
+    def name_device(self, name: str) -> None:
+        """Name a device that reports no identity, so its calibrations can be kept."""
         with self._lock:
-            return self._calibration
+            self._device_name = name.strip()
+            self._device = None  # look it up again under its new name
+
+    @property
+    def calibration(self) -> Calibration | None:
+        with self._lock:
+            return self._session or self._stored
+
+    def use_calibration(self, calibration: Calibration) -> None:
+        """Apply a calibration from now on in this session (a fresh one from the wizard)."""
+        with self._lock:
+            self._session = calibration
+        self.drift.reset()
+
+    def tare(self, raw: np.ndarray) -> Calibration:
+        """Re-zero on ``raw``, the last second of the unloaded, still probe."""
+        current = self.calibration
+        if current is None:
+            raise CalibrationError("there is no calibration to tare: calibrate this device first")
+        force = current.apply(raw)
+        if force.size and float(np.nanstd(force)) > TARE_MAX_SPREAD_N:
+            raise CalibrationError("hold the probe still and off the client to tare")
+        zero = still_mean(raw)
+        tared = current.with_zero(zero)
+        self.use_calibration(tared)
+        self._on_event(StreamEvent(self.session_time(), "tare", zero, "raw value at zero load"))
+        return tared
 
     def connect(
         self, on_samples: SampleSink | None = None, on_event: EventSink | None = None
@@ -93,16 +149,36 @@ class Acquisition:
 
         return disconnect
 
+    def _resolve(self, device: DeviceInfo | None) -> Calibration | None:
+        """The stored calibration for this device if there is a usable one, else its own."""
+        identity = (device.identity if device else "") or self._device_name
+        self.calibration_note = ""
+        if self.store is not None and device is not None and identity:
+            try:
+                record = self.store.current(identity)
+                if record is not None:
+                    record.check_device(identity, device.raw_unit)
+                    return record.calibration()
+            except CalibrationError as exc:
+                self.calibration_note = f"stored calibration not used: {exc}"
+        return calibration_for(device)
+
     def _on_block(self, block: np.ndarray) -> None:
         device = self.decoder.device_info
         with self._lock:
             if device != self._device:
-                self._device, self._calibration = device, calibration_for(device)
-            calibration, sinks = self._calibration, self._sample_sinks
+                self._device, self._session = device, None
+                self._stored = self._resolve(device)
+            calibration, sinks = self._session or self._stored, self._sample_sinks
         out = np.empty(block.size, dtype=CALIBRATED_DTYPE)
         for name in SAMPLE_DTYPE.names:
             out[name] = block[name]
         out["force"] = calibration.apply(block["raw"]) if calibration else np.nan
+        if calibration is not None:
+            warning = self.drift.check(out["t"], out["force"])
+            if warning:
+                detail = f"the unloaded probe reads {warning.zero_n:+.2f} N: re-tare"
+                self._on_event(StreamEvent(warning.t, "drift", warning.zero_n, detail))
         for sink in sinks:
             sink(out)
 

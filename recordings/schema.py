@@ -122,6 +122,8 @@ EVENT_KINDS = {
     "closed": "the port closed",
     "marker": "a labelled marker set by the user",
     "continued": "the recording goes on in another file; label = that file's name",
+    "tare": "the probe was re-zeroed; value = the raw reading taken as zero",
+    "drift": "the unloaded reading drifted off zero; value = what it read, N",
 }
 
 #: Root attributes: format marker and provenance.

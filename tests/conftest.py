@@ -76,6 +76,12 @@ def simulator() -> Iterator[callable]:
         sim.process.stderr.close()
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory, monkeypatch) -> None:
+    """Tests never read or write the developer's own calibrations and settings."""
+    monkeypatch.setenv("PRESSURE_MONITOR_DATA", str(tmp_path_factory.mktemp("user-data")))
+
+
 @pytest.fixture
 def out_dir(tmp_path: Path) -> Path:
     return tmp_path

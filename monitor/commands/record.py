@@ -9,9 +9,11 @@ import threading
 import time
 from pathlib import Path
 
+from calibration import CalibrationStore
 from monitor import __version__
 from monitor.acquisition import Acquisition
 from monitor.commands.common import FAILED, CommandError, add_protocol_option, positive_float
+from monitor.paths import calibrations_dir
 from monitor.recorder import SessionRecorder
 from monitor.targets import preset_for
 from recordings import RecordingError, SessionInfo
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    acquisition = Acquisition(args.port, args.protocol)
+    acquisition = Acquisition(args.port, args.protocol, CalibrationStore(calibrations_dir()))
     acquisition.start()
     try:
         _wait_for_data(acquisition, stop)
