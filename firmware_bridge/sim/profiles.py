@@ -64,9 +64,43 @@ class SteadyProfile:
         return np.full(np.shape(t), self.level_n, dtype=np.float64)
 
 
+STANDARD_GRAVITY = 9.80665
+
+
+@dataclass
+class DeadWeightsProfile:
+    """Known masses placed and taken off in turn, as for a calibration: 0, 1, 2, 5, 2, 1,
+    0 kg (loading, then unloading), then 2 kg to verify, then off. Each rests ``hold_s``."""
+
+    masses_kg: tuple[float, ...] = (0, 0, 1, 2, 5, 2, 1, 0, 2, 0)
+    hold_s: float = 1.6
+    place_s: float = 0.4
+
+    def force_at(self, t: np.ndarray) -> np.ndarray:
+        step = self.hold_s + self.place_s
+        knots_t = [0.0]
+        knots_f = [self.masses_kg[0] * STANDARD_GRAVITY]
+        for i, mass in enumerate(self.masses_kg):
+            knots_t += [i * step + self.place_s, (i + 1) * step]
+            knots_f += [mass * STANDARD_GRAVITY] * 2
+        return np.interp(t, knots_t, knots_f)
+
+
+@dataclass
+class DriftingZeroProfile:
+    """An unloaded cell whose zero creeps (temperature, creep): 0.1 N a second."""
+
+    rate_n_per_s: float = 0.1
+
+    def force_at(self, t: np.ndarray) -> np.ndarray:
+        return self.rate_n_per_s * np.asarray(t, dtype=np.float64)
+
+
 PROFILES = {
     "therapy": lambda seed: TherapyProfile(seed=seed),
     "steady": lambda seed: SteadyProfile(),
+    "weights": lambda seed: DeadWeightsProfile(),
+    "drift": lambda seed: DriftingZeroProfile(),
 }
 
 
