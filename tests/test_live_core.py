@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from calibration import unit_named
+from monitor.drift import DriftMonitor
 from monitor.feedback import Zone, classify
 from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveView, nice_ceiling
@@ -103,3 +104,22 @@ def test_presets_name_their_source_and_are_found_by_muscle() -> None:
 def test_band_must_be_ordered() -> None:
     with pytest.raises(ValueError, match="low < high"):
         TargetBand(200, 100)
+
+
+def test_drift_monitor_warns_once_per_drift() -> None:
+    monitor = DriftMonitor(tolerance_n=0.5)
+    rng = np.random.default_rng(3)
+    warnings = []
+    for second in range(30):
+        t = second + np.arange(1000) / 1000
+        zero = 0.1 * t if second < 15 else np.zeros(1000)  # creeps, then a re-tare
+        if second == 15:
+            monitor.reset()
+        for part in np.array_split(np.arange(1000), 10):
+            warning = monitor.check(t[part], zero[part] + rng.normal(0, 0.03, part.size))
+            if warning:
+                warnings.append(warning)
+    assert len(warnings) == 1 and 0.5 < warnings[0].zero_n < 0.7
+    pressing = DriftMonitor()
+    t = np.arange(3000) / 1000
+    assert pressing.check(t, 20 + np.sin(t * 9)) is None  # a loaded probe is no zero

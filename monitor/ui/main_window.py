@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibration import UNITS
-from monitor.acquisition import Acquisition
+from calibration import UNITS, CalibrationError, CalibrationStore
+from monitor.acquisition import TARE_WINDOW_S, Acquisition
 from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveView
+from monitor.paths import calibrations_dir
 from monitor.recorder import SessionRecorder
 from monitor.targets import PRESETS, TargetPreset
 from monitor.ui import theme
+from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.pressure_gauge import PressureGauge
 from monitor.ui.readout import Readout
 from monitor.ui.trace_plot import TracePlot
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.trace = TracePlot(self.view.window_s)
         self.setCentralWidget(self._layout(simulated))
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.record_button.click)
+        QShortcut(QKeySequence("T"), self, activated=self.tare)
 
         self.timer = QTimer(self, interval=REFRESH_INTERVAL_MS, timeout=self.refresh)
         self.timer.start()
@@ -83,6 +86,12 @@ class MainWindow(QMainWindow):
         self.record_button.setCheckable(True)
         self.record_button.setToolTip("Start or stop recording this session (Ctrl+R)")
         self.record_button.toggled.connect(self._toggle_recording)
+        self.tare_button = QPushButton("Tare")
+        self.tare_button.setToolTip("Zero the probe now: unloaded and still (T)")
+        self.tare_button.clicked.connect(self.tare)
+        self.calibrate_button = QPushButton("Calibrate…")
+        self.calibrate_button.setToolTip("Calibrate this sensor with known loads")
+        self.calibrate_button.clicked.connect(self.open_calibration)
         self.recording_label = QLabel("not recording")
         self.recording_label.setStyleSheet(f"color: {theme.MUTED.name()};")
 
@@ -93,10 +102,12 @@ class MainWindow(QMainWindow):
             QLabel("Unit"),
             self.unit_box,
             self.record_button,
+            self.tare_button,
             self.recording_label,
         ):
             context.addWidget(widget)
         context.addStretch(1)
+        context.addWidget(self.calibrate_button)
         if simulated:
             tag = QLabel("SIMULATED DEVICE")
             tag.setStyleSheet(
@@ -104,7 +115,7 @@ class MainWindow(QMainWindow):
                 "padding: 3px 8px; border-radius: 4px;"
             )
             context.addWidget(tag)
-        for widget in (self.muscle_box, self.unit_box, self.record_button):
+        for widget in (self.muscle_box, self.unit_box, self.record_button, self.tare_button):
             font = widget.font()
             font.setPointSizeF(font.pointSizeF() * 1.3)
             widget.setFont(font)
@@ -162,6 +173,20 @@ class MainWindow(QMainWindow):
         colour = theme.ALERT if result.error else theme.MUTED
         self._say_recording(result.describe(), colour)
 
+    def tare(self) -> None:
+        raw = self.buffer.columns(TARE_WINDOW_S, ("raw",))["raw"]
+        try:
+            self.acquisition.tare(raw)
+        except CalibrationError as exc:
+            self.statusBar().showMessage(f"Not tared: {exc}", 6000)
+            return
+        self.statusBar().showMessage("Tared: the unloaded probe now reads zero", 4000)
+
+    def open_calibration(self) -> None:
+        store = self.acquisition.store or CalibrationStore(calibrations_dir())
+        self.calibration_dialog = CalibrationDialog(self.acquisition, self.buffer, store, self)
+        self.calibration_dialog.open()
+
     def _say_recording(self, text: str, colour) -> None:
         self.recording_label.setText(text)
         self.recording_label.setStyleSheet(f"color: {colour.name()};")
@@ -195,8 +220,15 @@ class MainWindow(QMainWindow):
             f"dropped {status.dropped_samples}",
             f"corrupt {status.corrupt}",
         ]
-        if self.acquisition.calibration is None and status.samples:
-            parts.append("⚠ not calibrated")
+        calibration = self.acquisition.calibration
+        if calibration is None and status.samples:
+            parts.append("⚠ not calibrated: Calibrate…")
+        elif calibration is not None:
+            parts.append(f"calibration: {calibration.source}")
+        if self.acquisition.calibration_note:
+            parts.append(f"⚠ {self.acquisition.calibration_note}")
+        if self.acquisition.drift.warned:
+            parts.append("⚠ zero drifted: press T to re-tare")
         if self.recorder:
             size = self.recorder.path.stat().st_size if self.recorder.path.exists() else 0
             parts.append(f"recording {self.recorder.path.name} ({size / 1e6:.1f} MB)")
