@@ -10,6 +10,7 @@ from calibration.stillness import is_still, still_mean
 from calibration.store import CalibrationRecord, CalibrationStore
 from calibration.units import (
     DEFAULT_PROBE_AREA_CM2,
+    PROBE_AREAS_CM2,
     UNITS,
     Unit,
     from_display,
@@ -22,6 +23,7 @@ Calibration = LinearCalibration | QuadraticCalibration
 
 __all__ = [
     "DEFAULT_PROBE_AREA_CM2",
+    "PROBE_AREAS_CM2",
     "UNITS",
     "Calibration",
     "CalibrationError",

@@ -13,6 +13,8 @@ STANDARD_GRAVITY = 9.80665  # m/s², exact by definition
 NEWTONS_PER_LBF = 4.4482216152605  # exact by definition of the pound-force
 PASCALS_PER_PSI = 6894.757293168
 DEFAULT_PROBE_AREA_CM2 = 1.0  # the usual algometer tip (DFNS, Fischer)
+#: Common algometer tips: 1 cm² (DFNS, Fischer) and 0.5 cm² (cervical work, JTech).
+PROBE_AREAS_CM2 = (1.0, 0.5)
 _CM2_IN_M2 = 1e-4
 
 

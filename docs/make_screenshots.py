@@ -1,41 +1,82 @@
-"""Render the real main window on the simulator and save it as the README's picture.
+"""Render the real windows on the simulator and save them as the docs' pictures.
 
-QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py [seconds]
+QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
 """
 
 from __future__ import annotations
 
-import sys
+import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
+from calibration import CalibrationStore
 from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
+from monitor.calibration_wizard import Step
 from monitor.ui.main_window import MainWindow
 from monitor.ui.theme import apply_dark_theme
 
 OUT = Path(__file__).parent / "images"
 
 
-def main() -> None:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 24.0
-    app = QApplication.instance() or QApplication([])
-    apply_dark_theme(app)
-    acquisition = Acquisition(SimulatorConfig(rate_hz=1000).to_url(), "fgb1")
-    window = MainWindow(acquisition, Path(tempfile.mkdtemp()), simulated=True)
+def wait(app: QApplication, until: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not until() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, name: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    widget.grab().save(str(OUT / name))
+
+
+def open_window(app: QApplication, profile: str, folder: Path) -> MainWindow:
+    store = CalibrationStore(folder / "calibrations")
+    acquisition = Acquisition(SimulatorConfig(profile=profile).to_url(), "fgb1", store)
+    window = MainWindow(acquisition, folder, simulated=True)
     window.resize(1280, 800)
     acquisition.start()
     window.show()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    OUT.mkdir(exist_ok=True)
-    window.grab().save(str(OUT / "main-window.png"))
+    return window
+
+
+def main_window(app: QApplication, folder: Path) -> None:
+    window = open_window(app, "therapy", folder)
+    wait(app, lambda: False, 24.0)  # into the first hold
+    save(window, "main-window.png")
     window.close()
+
+
+def calibration(app: QApplication, folder: Path) -> None:
+    window = open_window(app, "weights", folder)
+    window.open_calibration()
+    dialog = window.calibration_dialog
+    dialog.resize(1000, 760)
+    dialog.start_button.click()
+    wait(app, lambda: dialog.wizard.step is Step.LOADS and len(dialog.wizard.points) == 3, 20)
+    save(dialog, "calibration-capturing.png")
+    wait(app, lambda: dialog.wizard.step is Step.FIT, 30)
+    save(dialog, "calibration-fit.png")
+    dialog.accept_line.click()
+    wait(app, lambda: dialog.wizard.step is Step.DONE, 20)
+    wait(app, lambda: False, 0.3)
+    save(dialog, "calibration-verified.png")
+    dialog.reject()
+    window.close()
+
+
+def main() -> None:
+    os.environ.setdefault("PRESSURE_MONITOR_DATA", tempfile.mkdtemp())
+    app = QApplication.instance() or QApplication([])
+    apply_dark_theme(app)
+    folder = Path(tempfile.mkdtemp())
+    main_window(app, folder)
+    calibration(app, folder)
 
 
 if __name__ == "__main__":

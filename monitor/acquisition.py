@@ -112,11 +112,15 @@ class Acquisition:
         with self._lock:
             return self._session or self._stored
 
-    def use_calibration(self, calibration: Calibration) -> None:
-        """Apply a calibration from now on in this session (a fresh one from the wizard)."""
+    def use_calibration(self, calibration: Calibration, announce: bool = False) -> None:
+        """Apply a calibration from now on in this session (a fresh one from the wizard);
+        ``announce`` records it as a ``calibration`` event."""
         with self._lock:
             self._session = calibration
         self.drift.reset()
+        if announce:
+            event = StreamEvent(self.session_time(), "calibration", 0.0, calibration.source)
+            self._on_event(event)
 
     def tare(self, raw: np.ndarray) -> Calibration:
         """Re-zero on ``raw``, the last second of the unloaded, still probe."""

@@ -124,6 +124,7 @@ EVENT_KINDS = {
     "continued": "the recording goes on in another file; label = that file's name",
     "tare": "the probe was re-zeroed; value = the raw reading taken as zero",
     "drift": "the unloaded reading drifted off zero; value = what it read, N",
+    "calibration": "a new calibration took effect; label = its source",
 }
 
 #: Root attributes: format marker and provenance.

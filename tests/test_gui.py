@@ -155,3 +155,18 @@ def test_status_bar_reports_rate_and_loss(open_window, qtbot) -> None:
     assert "dropped 0" in message
     rate = float(message.split(" samples/s")[0].split()[-1])
     assert rate == pytest.approx(500, rel=0.1)
+
+
+def test_probe_area_changes_pressure_and_is_recorded(open_window, qtbot, tmp_path) -> None:
+    window = open_window("steady")  # 20 N
+    window.probe_box.setCurrentIndex(1)
+    window.probe_box.activated.emit(1)  # 0.5 cm²: twice the pressure
+    qtbot.waitUntil(lambda: abs(readout_value(window) - 400) <= 2, timeout=2000)
+    window.set_probe_area(0.8)
+    assert window.probe_box.currentText() == "0.8 cm² (custom…)"
+    qtbot.waitUntil(lambda: abs(readout_value(window) - 250) <= 2, timeout=2000)
+    window.record_button.click()
+    qtbot.wait(500)
+    window.record_button.click()
+    (file,) = tmp_path.glob("session-*.h5")
+    assert read_recording(file).session["probe_area_cm2"] == pytest.approx(0.8)

@@ -76,9 +76,16 @@ class CalibrationDialog(QDialog):
         self.message.setWordWrap(True)
         self.points_table = QTableWidget(0, 3)
         self.points_table.setHorizontalHeaderLabels(["load (N)", "reading (raw)", "direction"])
+        self.points_table.horizontalHeader().setStretchLastSection(True)
+        self.verdict = QLabel("")
+        verdict_font = self.verdict.font()
+        verdict_font.setPointSizeF(verdict_font.pointSizeF() * 1.8)
+        verdict_font.setBold(True)
+        self.verdict.setFont(verdict_font)
+        self.verdict.setVisible(False)
         self.residual_plot = pg.PlotWidget(background=theme.SURFACE)
         self.residual_plot.setLabel("bottom", "load (N)")
-        self.residual_plot.setLabel("left", "residual (N)")
+        self.residual_plot.setLabel("left", "residual", units="N")
         self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.MUTED))
         self.fit_summary = QLabel("")
         self.accept_line = QPushButton("Use the straight line")
@@ -106,6 +113,7 @@ class CalibrationDialog(QDialog):
         column = QVBoxLayout()
         column.addLayout(form)
         column.addWidget(self.instruction)
+        column.addWidget(self.verdict)
         column.addWidget(self.message)
         results = QHBoxLayout()
         results.addWidget(self.points_table, 2)
@@ -158,7 +166,7 @@ class CalibrationDialog(QDialog):
             return
         if not self.acquisition.identity:
             self.acquisition.name_device(name)
-        self.acquisition.use_calibration(record.calibration())
+        self.acquisition.use_calibration(record.calibration(), announce=True)
         self._say(f"Saved to {path}; in use from now on.")
         self.accept()
 
@@ -193,12 +201,17 @@ class CalibrationDialog(QDialog):
             self._show_fit()
         if wizard.verification is not None:
             result = wizard.verification
-            verdict = "PASS" if result.passed else "FAIL"
-            self._say(
-                f"Verification {verdict}: {result.known_n:.2f} N read as {result.measured_n:.2f} N "
-                f"({result.error_pct:+.2f} %, tolerance ±{result.tolerance_n:.2f} N)",
-                alert=not result.passed,
+            verdict = "✓ PASS" if result.passed else "✗ FAIL"
+            colour = theme.ZONE_STYLES[Zone.IN if result.passed else Zone.OVER].colour
+            self.verdict.setText(
+                f"Verification {verdict}: {result.known_n:.2f} N reads {result.measured_n:.2f} N "
+                f"({result.error_pct:+.2f} %, tolerance ±{result.tolerance_n:.2f} N)"
             )
+            self.verdict.setStyleSheet(
+                f"background: {colour.name()}; color: {theme.BACKGROUND.name()};"
+                "padding: 6px; border-radius: 6px;"
+            )
+            self.verdict.setVisible(True)
 
     def _show_fit(self) -> None:
         report = self.wizard.report

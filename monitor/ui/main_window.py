@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibration import UNITS, CalibrationError, CalibrationStore
+from calibration import PROBE_AREAS_CM2, UNITS, CalibrationError, CalibrationStore
+from monitor import __version__
 from monitor.acquisition import TARE_WINDOW_S, Acquisition
 from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveView
@@ -34,7 +36,7 @@ from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.pressure_gauge import PressureGauge
 from monitor.ui.readout import Readout
 from monitor.ui.trace_plot import TracePlot
-from recordings import RecordingError
+from recordings import RecordingError, SessionInfo
 
 REFRESH_INTERVAL_MS = 33  # ~30 frames/s: smooth to the eye, light on the CPU
 STATUS_INTERVAL_S = 1.0
@@ -82,6 +84,10 @@ class MainWindow(QMainWindow):
         self.unit_box.addItems([unit.symbol for unit in UNITS])
         self.unit_box.setCurrentText(self.view.unit.symbol)
         self.unit_box.currentIndexChanged.connect(self._choose_unit)
+        self.probe_box = QComboBox()
+        self.probe_box.addItems([f"{area:g} cm²" for area in PROBE_AREAS_CM2] + ["custom…"])
+        self.probe_box.setToolTip("The probe's contact area: pressure = force / area")
+        self.probe_box.activated.connect(self._choose_probe)
         self.record_button = QPushButton("● Record")
         self.record_button.setCheckable(True)
         self.record_button.setToolTip("Start or stop recording this session (Ctrl+R)")
@@ -101,6 +107,8 @@ class MainWindow(QMainWindow):
             self.muscle_box,
             QLabel("Unit"),
             self.unit_box,
+            QLabel("Probe"),
+            self.probe_box,
             self.record_button,
             self.tare_button,
             self.recording_label,
@@ -144,6 +152,30 @@ class MainWindow(QMainWindow):
     def _choose_unit(self, index: int) -> None:
         self.view.unit = UNITS[index]
 
+    def _choose_probe(self, index: int) -> None:
+        if index < len(PROBE_AREAS_CM2):
+            self.set_probe_area(PROBE_AREAS_CM2[index])
+            return
+        area, ok = QInputDialog.getDouble(
+            self,
+            "Probe area",
+            "Contact area of the probe (cm²):",
+            self.view.probe_area_cm2,
+            0.01,
+            100.0,
+            2,
+        )
+        if ok:
+            self.set_probe_area(area)
+
+    def set_probe_area(self, area_cm2: float) -> None:
+        self.view.probe_area_cm2 = area_cm2
+        known = area_cm2 in PROBE_AREAS_CM2
+        if not known:
+            self.probe_box.setItemText(len(PROBE_AREAS_CM2), f"{area_cm2:g} cm² (custom…)")
+        index = PROBE_AREAS_CM2.index(area_cm2) if known else len(PROBE_AREAS_CM2)
+        self.probe_box.setCurrentIndex(index)
+
     def _toggle_recording(self, start: bool) -> None:
         if start:
             self._start_recording()
@@ -154,7 +186,8 @@ class MainWindow(QMainWindow):
         path = self.recordings_dir / f"session-{datetime.now():%Y%m%d-%H%M%S}.h5"
         try:
             self.recordings_dir.mkdir(parents=True, exist_ok=True)
-            recorder = SessionRecorder(self.acquisition, path, preset=self.view.preset)
+            session = SessionInfo(probe_area_cm2=self.view.probe_area_cm2, app_version=__version__)
+            recorder = SessionRecorder(self.acquisition, path, session, preset=self.view.preset)
             recorder.start()
         except (RecordingError, OSError) as exc:
             self._say_recording(f"Cannot record: {exc}", theme.ALERT)
