@@ -123,7 +123,13 @@ class MainWindow(QMainWindow):
                 "padding: 3px 8px; border-radius: 4px;"
             )
             context.addWidget(tag)
-        for widget in (self.muscle_box, self.unit_box, self.record_button, self.tare_button):
+        for widget in (
+            self.muscle_box,
+            self.unit_box,
+            self.probe_box,
+            self.record_button,
+            self.tare_button,
+        ):
             font = widget.font()
             font.setPointSizeF(font.pointSizeF() * 1.3)
             widget.setFont(font)
