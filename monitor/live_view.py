@@ -9,6 +9,7 @@ import numpy as np
 
 from calibration import Unit, from_display, to_display, unit_named
 from monitor.feedback import Zone, classify
+from monitor.hold_timer import HoldState, HoldTimer
 from monitor.live_buffer import LiveBuffer
 from monitor.targets import TargetPreset
 
@@ -27,6 +28,7 @@ class LiveFrame:
     band: tuple[float, float]  # in ``unit``
     scale_max: float  # the gauge's and the trace's top, in ``unit``
     unit: Unit
+    hold: HoldState
 
 
 _NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -50,11 +52,22 @@ class LiveView:
         window_s: float = WINDOW_S,
     ) -> None:
         self.buffer = buffer
+        self.holds = HoldTimer()
         self.preset = preset
         self.unit = unit
         self.probe_area_cm2 = probe_area_cm2
         self.window_s = window_s
+
+    @property
+    def preset(self) -> TargetPreset:
+        return self._preset
+
+    @preset.setter
+    def preset(self, preset: TargetPreset) -> None:
+        """A new muscle or technique: a new band and a new hold count."""
+        self._preset = preset
         self._zone: Zone | None = None
+        self.holds.reset(preset.hold_s)
 
     def _kpa_to_unit(self, kpa: float) -> float:
         newtons = from_display(kpa, _KPA, self.probe_area_cm2)
@@ -73,6 +86,7 @@ class LiveView:
             self._zone = classify(pressure_kpa, band, self._zone)
         else:
             self._zone = None
+        hold = self.holds.update(float(t[-1]), self._zone) if t.size else self.holds.state
         return LiveFrame(
             t=t - t[-1] if t.size else t,
             value=to_display(force, self.unit, self.probe_area_cm2),
@@ -81,4 +95,5 @@ class LiveView:
             band=band_in_unit,
             scale_max=nice_ceiling(band_in_unit[1] * GAUGE_HEADROOM),
             unit=self.unit,
+            hold=hold,
         )

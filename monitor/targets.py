@@ -22,12 +22,18 @@ class TargetBand:
             )
 
 
+#: Ischemic compression: "sustained deep pressure ... 30 s-1 min", released at 1 min at the
+#: latest (Nimmo-style protocol; ../shared/reference/domain.md §3.1).
+ISCHEMIC_HOLD_S = 60.0
+
+
 @dataclass(frozen=True)
 class TargetPreset:
     muscle: str
     technique: str
     band: TargetBand
     source: str
+    hold_s: float | None = None  # the hold to reach, for techniques that hold
 
     @property
     def label(self) -> str:
@@ -41,6 +47,7 @@ PRESETS: tuple[TargetPreset, ...] = (
         TargetBand(150, 220),
         "Conservative start below the median PPT of healthy women at the upper trapezius "
         "(244 kPa; UWO-Algometer normative table). Set it from the client's own PPT.",
+        hold_s=ISCHEMIC_HOLD_S,
     ),
     TargetPreset(
         "Levator scapulae",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +76,21 @@ def simulator() -> Iterator[callable]:
             sim.kill()
         sim.process.stdout.close()
         sim.process.stderr.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads() -> Iterator[None]:
+    """Every thread a test starts (readers, writers, simulators) has ended when it ends: a
+    thread left running outlives its window and races Qt's teardown at exit."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5
+    while True:
+        leaked = [t for t in set(threading.enumerate()) - before if t.is_alive()]
+        if not leaked or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not leaked, f"threads still running after the test: {[t.name for t in leaked]}"
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,8 @@ from recordings import read_recording
 
 @pytest.fixture
 def window_on(qtbot, tmp_path: Path):
+    windows: list[MainWindow] = []  # held here: qtbot keeps only weak references
+
     def open_(profile: str) -> MainWindow:
         store = CalibrationStore(tmp_path / "calibrations")
         acquisition = Acquisition(SimulatorConfig(profile=profile).to_url(), "fgb1", store)
@@ -29,10 +31,13 @@ def window_on(qtbot, tmp_path: Path):
         qtbot.addWidget(window)
         acquisition.start()
         window.show()
+        windows.append(window)
         qtbot.waitUntil(lambda: window.readout.value_label.text() != "—", timeout=5000)
         return window
 
-    return open_
+    yield open_
+    for window in windows:
+        window.close()  # releases the device and closes any recording
 
 
 def test_wizard_window_calibrates_and_saves(window_on, qtbot, tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ STEADY_N = 20.0  # the simulator's steady profile: a 20 N dead weight, 200 kPa o
 
 @pytest.fixture
 def open_window(qtbot, tmp_path: Path):
+    windows: list[MainWindow] = []  # held here: qtbot keeps only weak references
+
     def open_(profile: str = "steady", recordings_dir: Path | None = None) -> MainWindow:
         url = SimulatorConfig(rate_hz=500, profile=profile).to_url()
         acquisition = Acquisition(url, "fgb1")
@@ -31,10 +33,13 @@ def open_window(qtbot, tmp_path: Path):
         window.resize(1100, 760)
         acquisition.start()
         window.show()
+        windows.append(window)
         qtbot.waitUntil(lambda: window.readout.value_label.text() != "—", timeout=5000)
         return window
 
     yield open_
+    for window in windows:
+        window.close()  # releases the device and closes any recording
 
 
 def readout_value(window: MainWindow) -> float:
@@ -170,3 +175,17 @@ def test_probe_area_changes_pressure_and_is_recorded(open_window, qtbot, tmp_pat
     window.record_button.click()
     (file,) = tmp_path.glob("session-*.h5")
     assert read_recording(file).session["probe_area_cm2"] == pytest.approx(0.8)
+
+
+def test_hold_timer_runs_while_in_band_and_says_when_reached(open_window, qtbot) -> None:
+    window = open_window("steady")  # 200 kPa: in the upper trapezius band, 60 s target
+    assert window.view.preset.hold_s == 60
+    qtbot.waitUntil(lambda: window.hold_display.bar.value() > 0, timeout=3000)
+    assert window.hold_display.bar.format().startswith("hold ")
+    assert window.hold_display.bar.format().endswith(" of 1:00")
+    window.view.holds.reset(target_s=1.0)  # a short target, so the test need not wait 60 s
+    qtbot.waitUntil(lambda: "REACHED" in window.hold_display.bar.format(), timeout=3000)
+    assert window.hold_display.bar.value() == 1000
+    window.muscle_box.setCurrentText("Any muscle — light")  # 20-60 kPa: over, no target
+    qtbot.waitUntil(lambda: window.hold_display.bar.format() == "in band 0 s", timeout=2000)
+    assert "longest hold 0 s" in window.hold_display.summary.text()

@@ -123,3 +123,16 @@ def test_drift_monitor_warns_once_per_drift() -> None:
     pressing = DriftMonitor()
     t = np.arange(3000) / 1000
     assert pressing.check(t, 20 + np.sin(t * 9)) is None  # a loaded probe is no zero
+
+
+def test_view_counts_the_hold_and_restarts_it_for_a_new_preset() -> None:
+    buffer = LiveBuffer(capacity=100_000)
+    preset = TargetPreset("Test muscle", "ischemic compression", BAND, "test", hold_s=60)
+    view = LiveView(buffer, preset)
+    for second in range(70):
+        t = second + np.arange(0, 1, 0.01)
+        buffer.append(t, np.full(t.size, 18.0))  # 180 kPa: in band
+        frame = view.frame()
+    assert frame.hold.current_s == pytest.approx(69, abs=0.1) and frame.hold.reached
+    view.preset = PRESETS[1]
+    assert view.frame().hold.current_s == 0 and view.frame().hold.target_s is None

@@ -33,6 +33,7 @@ from monitor.recorder import SessionRecorder
 from monitor.targets import PRESETS, TargetPreset
 from monitor.ui import theme
 from monitor.ui.calibration_dialog import CalibrationDialog
+from monitor.ui.hold_display import HoldDisplay
 from monitor.ui.pressure_gauge import PressureGauge
 from monitor.ui.readout import Readout
 from monitor.ui.trace_plot import TracePlot
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
 
         self.gauge = PressureGauge()
         self.readout = Readout()
+        self.hold_display = HoldDisplay()
         self.trace = TracePlot(self.view.window_s)
         self.setCentralWidget(self._layout(simulated))
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.record_button.click)
@@ -134,9 +136,12 @@ class MainWindow(QMainWindow):
             font.setPointSizeF(font.pointSizeF() * 1.3)
             widget.setFont(font)
 
+        numbers = QVBoxLayout()
+        numbers.addWidget(self.readout, 5)
+        numbers.addWidget(self.hold_display, 1)
         live = QHBoxLayout()
         live.addWidget(self.gauge, 2)
-        live.addWidget(self.readout, 3)
+        live.addLayout(numbers, 3)
 
         column = QVBoxLayout()
         column.addLayout(context)
@@ -236,6 +241,7 @@ class MainWindow(QMainWindow):
         frame = self.view.frame()
         self.gauge.show_frame(frame)
         self.readout.show_frame(frame)
+        self.hold_display.show_hold(frame.hold)
         self.trace.show_frame(frame)
         now = time.monotonic()
         if now - self._rate_mark[0] >= STATUS_INTERVAL_S:

@@ -53,7 +53,7 @@ class _Painter:
         self.bar = QRectF(
             area.left() + label_width, area.top() + margin, bar_width, area.height() - 2 * margin
         )
-        self.words_x = self.bar.right() + font_px * 1.8
+        self.words_x = self.bar.right() + font_px * 2.6  # clear of the marker
 
     def y_of(self, value: float) -> float:
         fraction = min(max(value / self.frame.scale_max, 0.0), 1.0)
