@@ -136,6 +136,12 @@ class Acquisition:
         self._on_event(StreamEvent(self.session_time(), "tare", zero, "raw value at zero load"))
         return tared
 
+    def mark(self, label: str) -> StreamEvent:
+        """A labelled marker now (a key, a foot pedal): an event for the recording."""
+        event = StreamEvent(self.session_time(), "marker", 0.0, label)
+        self._on_event(event)
+        return event
+
     def connect(
         self, on_samples: SampleSink | None = None, on_event: EventSink | None = None
     ) -> Callable[[], None]:

@@ -29,6 +29,7 @@ class LiveFrame:
     scale_max: float  # the gauge's and the trace's top, in ``unit``
     unit: Unit
     hold: HoldState
+    markers: tuple[tuple[float, str], ...] = ()  # (s before the newest sample, label)
 
 
 _NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -57,6 +58,10 @@ class LiveView:
         self.unit = unit
         self.probe_area_cm2 = probe_area_cm2
         self.window_s = window_s
+        self._markers: list[tuple[float, str]] = []  # (session time, label)
+
+    def add_marker(self, t: float, label: str) -> None:
+        self._markers.append((t, label))
 
     @property
     def preset(self) -> TargetPreset:
@@ -87,6 +92,12 @@ class LiveView:
         else:
             self._zone = None
         hold = self.holds.update(float(t[-1]), self._zone) if t.size else self.holds.state
+        newest = float(t[-1]) if t.size else 0.0
+        markers = tuple(
+            (when - newest, label)
+            for when, label in self._markers
+            if newest - self.window_s <= when <= newest + 1.0
+        )
         return LiveFrame(
             t=t - t[-1] if t.size else t,
             value=to_display(force, self.unit, self.probe_area_cm2),
@@ -96,4 +107,5 @@ class LiveView:
             scale_max=nice_ceiling(band_in_unit[1] * GAUGE_HEADROOM),
             unit=self.unit,
             hold=hold,
+            markers=markers,
         )

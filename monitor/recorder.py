@@ -68,6 +68,7 @@ class SessionRecorder:
         self._first_t: float | None = None
         self._last_t: float | None = None
         self._preset = preset
+        self._side = ""
         self._segment_start: float | None = None
         device = acquisition.decoder.device_info
         calibration = acquisition.calibration
@@ -100,11 +101,12 @@ class SessionRecorder:
         self._writer.start()
         self._disconnect = self._acquisition.connect(self._on_samples, self._on_event)
 
-    def set_preset(self, preset: TargetPreset | None) -> None:
-        """End the current segment here; the next one (if any) starts with the next sample."""
+    def set_segment(self, preset: TargetPreset | None, side: str = "") -> None:
+        """End the current segment here; the next (a new muscle, side or technique) starts
+        with the next sample."""
         with self._lock:
             self._end_segment()
-            self._preset = preset
+            self._preset, self._side = preset, side
 
     def stop(self) -> RecordingResult:
         self._disconnect()
@@ -128,6 +130,7 @@ class SessionRecorder:
                 self._preset.muscle,
                 band.low_kpa,
                 band.high_kpa,
+                side=self._side,
                 technique=self._preset.technique,
             )
         self._segment_start = None

@@ -189,3 +189,31 @@ def test_hold_timer_runs_while_in_band_and_says_when_reached(open_window, qtbot)
     window.muscle_box.setCurrentText("Any muscle — light")  # 20-60 kPa: over, no target
     qtbot.waitUntil(lambda: window.hold_display.bar.format() == "in band 0 s", timeout=2000)
     assert "longest hold 0 s" in window.hold_display.summary.text()
+
+
+def test_treatment_flow_client_markers_and_sides(open_window, qtbot, tmp_path) -> None:
+    window = open_window("steady")
+    window.client_edit.setText("C-0042")
+    window.side_box.setCurrentText("left")
+    window.record_button.click()
+    assert not window.client_edit.isEnabled()
+    qtbot.wait(400)
+    qtbot.keyClick(window, "1")  # a foot pedal typing "1" does the same
+    qtbot.wait(300)
+    window.side_box.setCurrentText("right")
+    qtbot.wait(300)
+    qtbot.keyClick(window, "m")
+    qtbot.waitUntil(lambda: sum(line.isVisible() for line in window.trace._marker_lines) == 2)
+    assert window.trace._marker_lines[0].label.format == "trigger point found"
+    qtbot.wait(300)
+    window.record_button.click()
+    (file,) = tmp_path.glob("session-*.h5")
+    recording = read_recording(file)
+    assert recording.session["client"] == "C-0042"
+    markers = recording.events[recording.events["kind"] == "marker"]
+    assert markers["label"].tolist() == ["trigger point found", "marker"]
+    segments = recording.segments
+    assert segments["side"].tolist() == ["left", "right"]
+    assert segments["muscle"].tolist() == ["Upper trapezius"] * 2
+    assert segments["t_start"][1] >= segments["t_end"][0]
+    assert segments["t_start"][1] < markers["t"][1] < segments["t_end"][1]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from monitor import __version__
 from monitor.acquisition import TARE_WINDOW_S, Acquisition
 from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveView
+from monitor.markers import MARKER_KEYS
 from monitor.paths import calibrations_dir
 from monitor.recorder import SessionRecorder
 from monitor.targets import PRESETS, TargetPreset
@@ -39,6 +41,7 @@ from monitor.ui.readout import Readout
 from monitor.ui.trace_plot import TracePlot
 from recordings import RecordingError, SessionInfo
 
+SIDES = ("—", "left", "right")
 REFRESH_INTERVAL_MS = 33  # ~30 frames/s: smooth to the eye, light on the CPU
 STATUS_INTERVAL_S = 1.0
 
@@ -67,9 +70,12 @@ class MainWindow(QMainWindow):
         self.readout = Readout()
         self.hold_display = HoldDisplay()
         self.trace = TracePlot(self.view.window_s)
+        self._make_controls()
         self.setCentralWidget(self._layout(simulated))
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.record_button.click)
         QShortcut(QKeySequence("T"), self, activated=self.tare)
+        for key, label in MARKER_KEYS.items():
+            QShortcut(QKeySequence(key), self, activated=lambda label=label: self.mark(label))
 
         self.timer = QTimer(self, interval=REFRESH_INTERVAL_MS, timeout=self.refresh)
         self.timer.start()
@@ -77,11 +83,17 @@ class MainWindow(QMainWindow):
 
     # --- layout -------------------------------------------------------------------------
 
-    def _layout(self, simulated: bool) -> QWidget:
+    def _make_controls(self) -> None:
         self.muscle_box = QComboBox()
         self.muscle_box.addItems([preset.label for preset in self.presets])
         self.muscle_box.setToolTip(self.presets[0].source)
         self.muscle_box.currentIndexChanged.connect(self._choose_preset)
+        self.client_edit = QLineEdit()
+        self.client_edit.setPlaceholderText("pseudonym")
+        self.client_edit.setMaximumWidth(160)
+        self.side_box = QComboBox()
+        self.side_box.addItems(SIDES)
+        self.side_box.currentIndexChanged.connect(self._choose_side)
         self.unit_box = QComboBox()
         self.unit_box.addItems([unit.symbol for unit in UNITS])
         self.unit_box.setCurrentText(self.view.unit.symbol)
@@ -103,38 +115,47 @@ class MainWindow(QMainWindow):
         self.recording_label = QLabel("not recording")
         self.recording_label.setStyleSheet(f"color: {theme.MUTED.name()};")
 
-        context = QHBoxLayout()
+    def _layout(self, simulated: bool) -> QWidget:
+        # Row 1, the treatment: who, which muscle and technique, which side, recording.
+        treatment = QHBoxLayout()
         for widget in (
+            QLabel("Client"),
+            self.client_edit,
             QLabel("Muscle"),
             self.muscle_box,
-            QLabel("Unit"),
-            self.unit_box,
-            QLabel("Probe"),
-            self.probe_box,
+            QLabel("Side"),
+            self.side_box,
             self.record_button,
-            self.tare_button,
             self.recording_label,
         ):
-            context.addWidget(widget)
-        context.addStretch(1)
-        context.addWidget(self.calibrate_button)
+            treatment.addWidget(widget)
+        treatment.addStretch(1)
         if simulated:
             tag = QLabel("SIMULATED DEVICE")
             tag.setStyleSheet(
                 f"color: {theme.BACKGROUND.name()}; background: #E69F00; font-weight: bold;"
                 "padding: 3px 8px; border-radius: 4px;"
             )
-            context.addWidget(tag)
+            treatment.addWidget(tag)
+        # Row 2, the instrument: units, probe, zero and calibration.
+        instrument = QHBoxLayout()
         for widget in (
-            self.muscle_box,
+            QLabel("Unit"),
             self.unit_box,
+            QLabel("Probe"),
             self.probe_box,
-            self.record_button,
             self.tare_button,
+            self.calibrate_button,
         ):
+            instrument.addWidget(widget)
+        instrument.addStretch(1)
+        for widget in (self.client_edit, self.muscle_box, self.side_box, self.record_button):
             font = widget.font()
             font.setPointSizeF(font.pointSizeF() * 1.3)
             widget.setFont(font)
+        context = QVBoxLayout()
+        context.addLayout(treatment)
+        context.addLayout(instrument)
 
         numbers = QVBoxLayout()
         numbers.addWidget(self.readout, 5)
@@ -157,8 +178,15 @@ class MainWindow(QMainWindow):
         preset = self.presets[index]
         self.view.preset = preset
         self.muscle_box.setToolTip(preset.source)
+        self._new_segment()
+
+    def _choose_side(self, _: int) -> None:
+        self.view.preset = self.view.preset  # a new side is a new stretch: holds restart
+        self._new_segment()
+
+    def _new_segment(self) -> None:
         if self.recorder:
-            self.recorder.set_preset(preset)
+            self.recorder.set_segment(self.view.preset, self.side_box.currentText())
 
     def _choose_unit(self, index: int) -> None:
         self.view.unit = UNITS[index]
@@ -197,14 +225,20 @@ class MainWindow(QMainWindow):
         path = self.recordings_dir / f"session-{datetime.now():%Y%m%d-%H%M%S}.h5"
         try:
             self.recordings_dir.mkdir(parents=True, exist_ok=True)
-            session = SessionInfo(probe_area_cm2=self.view.probe_area_cm2, app_version=__version__)
+            session = SessionInfo(
+                client=self.client_edit.text().strip(),
+                probe_area_cm2=self.view.probe_area_cm2,
+                app_version=__version__,
+            )
             recorder = SessionRecorder(self.acquisition, path, session, preset=self.view.preset)
+            recorder.set_segment(self.view.preset, self.side_box.currentText())
             recorder.start()
         except (RecordingError, OSError) as exc:
             self._say_recording(f"Cannot record: {exc}", theme.ALERT)
             self.record_button.setChecked(False)
             return
         self.recorder = recorder
+        self.client_edit.setEnabled(False)  # a recording is one client's
         self.record_button.setText("■ Stop")
         self._say_recording(f"● REC {path.name}", theme.ALERT)
 
@@ -213,9 +247,15 @@ class MainWindow(QMainWindow):
             return
         result = self.recorder.stop()
         self.recorder = None
+        self.client_edit.setEnabled(True)
         self.record_button.setText("● Record")
         colour = theme.ALERT if result.error else theme.MUTED
         self._say_recording(result.describe(), colour)
+
+    def mark(self, label: str) -> None:
+        event = self.acquisition.mark(label)
+        self.view.add_marker(event.t, label)
+        self.statusBar().showMessage(f"Marker: {label}", 3000)
 
     def tare(self) -> None:
         raw = self.buffer.columns(TARE_WINDOW_S, ("raw",))["raw"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from monitor.feedback import Zone
@@ -36,9 +37,11 @@ class TracePlot(pg.PlotWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         self._scale: tuple[float, str] | None = None
+        self._marker_lines: list[pg.InfiniteLine] = []
 
     def show_frame(self, frame: LiveFrame) -> None:
         self.band.setRegion(frame.band)
+        self._show_markers(frame.markers)
         if self._scale != (frame.scale_max, frame.unit.symbol):
             self._scale = (frame.scale_max, frame.unit.symbol)
             self.setYRange(0, frame.scale_max, padding=0.02)
@@ -50,3 +53,23 @@ class TracePlot(pg.PlotWidget):
             # Draw each sample's line to its neighbours, so zone changes leave no hole.
             shown = mine | np.roll(mine, 1) | np.roll(mine, -1)
             curve.setData(frame.t, np.where(shown, frame.value, np.nan))
+
+    def _show_markers(self, markers: tuple[tuple[float, str], ...]) -> None:
+        """Vertical lines with their labels, reusing the line items frame after frame."""
+        while len(self._marker_lines) < len(markers):
+            line = pg.InfiniteLine(
+                angle=90,
+                movable=False,
+                pen=pg.mkPen(theme.FOREGROUND, width=2, style=Qt.PenStyle.DashLine),
+                label="",
+                labelOpts={"position": 0.92, "color": theme.FOREGROUND, "fill": theme.SURFACE},
+            )
+            self.addItem(line)
+            self._marker_lines.append(line)
+        for index, line in enumerate(self._marker_lines):
+            shown = index < len(markers)
+            line.setVisible(shown)
+            if shown:
+                when, label = markers[index]
+                line.setValue(when)
+                line.label.setFormat(label)
