@@ -7,11 +7,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from calibration import CalibrationStore
+from firmware_bridge.sim import SimulatorConfig
+from monitor.acquisition import Acquisition
+from monitor.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -102,3 +107,30 @@ def _private_data_dir(tmp_path_factory, monkeypatch) -> None:
 @pytest.fixture
 def out_dir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
+    """Open the main window on an in-process simulated device, as ``--demo`` does."""
+    windows: list[MainWindow] = []  # held here: qtbot keeps only weak references
+
+    def open_(
+        profile: str = "steady",
+        recordings_dir: Path | None = None,
+        store: CalibrationStore | None = None,
+        rate_hz: float = 500,
+    ) -> MainWindow:
+        url = SimulatorConfig(rate_hz=rate_hz, profile=profile).to_url()
+        acquisition = Acquisition(url, "fgb1", store)
+        window = MainWindow(acquisition, recordings_dir or tmp_path, simulated=True)
+        qtbot.addWidget(window)
+        window.resize(1100, 760)
+        acquisition.start()
+        window.show()
+        windows.append(window)
+        qtbot.waitUntil(lambda: window.readout.value_label.text() != "—", timeout=5000)
+        return window
+
+    yield open_
+    for window in windows:
+        window.close()  # releases the device and closes any recording

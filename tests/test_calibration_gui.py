@@ -16,28 +16,14 @@ from monitor.acquisition import Acquisition
 from monitor.calibration_wizard import Step
 from monitor.live_buffer import LiveBuffer
 from monitor.recorder import SessionRecorder
-from monitor.ui.main_window import MainWindow
 from recordings import read_recording
 
 
 @pytest.fixture
-def window_on(qtbot, tmp_path: Path):
-    windows: list[MainWindow] = []  # held here: qtbot keeps only weak references
-
-    def open_(profile: str) -> MainWindow:
-        store = CalibrationStore(tmp_path / "calibrations")
-        acquisition = Acquisition(SimulatorConfig(profile=profile).to_url(), "fgb1", store)
-        window = MainWindow(acquisition, tmp_path, simulated=True)
-        qtbot.addWidget(window)
-        acquisition.start()
-        window.show()
-        windows.append(window)
-        qtbot.waitUntil(lambda: window.readout.value_label.text() != "—", timeout=5000)
-        return window
-
-    yield open_
-    for window in windows:
-        window.close()  # releases the device and closes any recording
+def window_on(open_window, tmp_path: Path):
+    """The main window with a calibration store of its own."""
+    store = CalibrationStore(tmp_path / "calibrations")
+    return lambda profile: open_window(profile, store=store, rate_hz=1000)
 
 
 def test_wizard_window_calibrates_and_saves(window_on, qtbot, tmp_path: Path) -> None:

@@ -10,8 +10,6 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtGui import QColor
 
-from firmware_bridge.sim import SimulatorConfig
-from monitor.acquisition import Acquisition
 from monitor.feedback import Zone
 from monitor.targets import PRESETS
 from monitor.ui import theme
@@ -19,27 +17,6 @@ from monitor.ui.main_window import MainWindow
 from recordings import read_recording
 
 STEADY_N = 20.0  # the simulator's steady profile: a 20 N dead weight, 200 kPa on 1 cm²
-
-
-@pytest.fixture
-def open_window(qtbot, tmp_path: Path):
-    windows: list[MainWindow] = []  # held here: qtbot keeps only weak references
-
-    def open_(profile: str = "steady", recordings_dir: Path | None = None) -> MainWindow:
-        url = SimulatorConfig(rate_hz=500, profile=profile).to_url()
-        acquisition = Acquisition(url, "fgb1")
-        window = MainWindow(acquisition, recordings_dir or tmp_path, simulated=True)
-        qtbot.addWidget(window)
-        window.resize(1100, 760)
-        acquisition.start()
-        window.show()
-        windows.append(window)
-        qtbot.waitUntil(lambda: window.readout.value_label.text() != "—", timeout=5000)
-        return window
-
-    yield open_
-    for window in windows:
-        window.close()  # releases the device and closes any recording
 
 
 def readout_value(window: MainWindow) -> float:
