@@ -8,8 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("PySide6")
-
 from calibration import CalibrationError, CalibrationStore, LinearCalibration
 from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("PySide6")
-
 from PySide6.QtGui import QColor
 
 from monitor.feedback import Zone
@@ -194,3 +196,22 @@ def test_treatment_flow_client_markers_and_sides(open_window, qtbot, tmp_path) -
     assert segments["muscle"].tolist() == ["Upper trapezius"] * 2
     assert segments["t_start"][1] >= segments["t_end"][0]
     assert segments["t_start"][1] < markers["t"][1] < segments["t_end"][1]
+
+
+def test_demo_command_runs_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """The README's `pressure-monitor --demo`, as a real process: it starts, keeps running
+    on the simulator, and a SIGTERM (or Ctrl-C) from the terminal ends it cleanly."""
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    app = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(4)
+    assert app.poll() is None, app.communicate()[1]
+    app.send_signal(signal.SIGTERM)
+    _, stderr = app.communicate(timeout=15)
+    assert app.returncode == 0, stderr
+    assert "Traceback" not in stderr

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 from calibration import CalibrationStore
@@ -20,6 +21,23 @@ def default_recordings_dir() -> Path:
     return Path(documents or Path.home()) / "Pressure Monitor"
 
 
+#: How often Python gets the chance to run signal handlers while Qt's loop runs.
+SIGNAL_CHECK_MS = 200
+
+
+def quit_on_signals(app: QApplication) -> QTimer:
+    """Ctrl-C or SIGTERM from a terminal quit the app cleanly (closing any recording).
+
+    Python handles signals only between its own bytecodes, never inside Qt's C++ loop: a
+    timer that runs a no-op gives it that chance. Keep the returned timer alive."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
+    timer = QTimer(interval=SIGNAL_CHECK_MS)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
+
+
 def run_app(port: str, protocol: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pressure Monitor")
@@ -28,7 +46,9 @@ def run_app(port: str, protocol: str) -> int:
     window = MainWindow(acquisition, default_recordings_dir(), simulated=port.startswith("fgsim"))
     acquisition.start()
     window.show()
+    signal_timer = quit_on_signals(app)
     try:
         return app.exec()
     finally:
+        signal_timer.stop()
         window.shutdown()
