@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor
 
+from firmware_bridge.sim import SimulatorConfig
+from monitor.acquisition import Acquisition
 from monitor.feedback import Zone
+from monitor.settings import AppSettings
 from monitor.targets import PRESETS
 from monitor.ui import theme
 from monitor.ui.main_window import MainWindow
@@ -215,3 +218,23 @@ def test_demo_command_runs_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
     _, stderr = app.communicate(timeout=15)
     assert app.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_choices_are_remembered_for_the_next_start(qtbot, tmp_path) -> None:
+    saved: list[AppSettings] = []
+    url = SimulatorConfig(rate_hz=200, profile="steady").to_url()
+    first = MainWindow(Acquisition(url, "fgb1"), tmp_path, on_settings_changed=saved.append)
+    qtbot.addWidget(first)
+    first.unit_box.setCurrentText("N")
+    first.set_probe_area(0.5)
+    first.muscle_box.setCurrentText("Levator scapulae — moderate")
+    first.side_box.setCurrentText("right")
+    first.close()
+    second = MainWindow(Acquisition(url, "fgb1"), tmp_path, settings=saved[-1])
+    qtbot.addWidget(second)
+    assert second.unit_box.currentText() == "N"
+    assert second.view.unit.symbol == "N"
+    assert second.view.probe_area_cm2 == 0.5 and second.probe_box.currentText() == "0.5 cm²"
+    assert second.view.preset.muscle == "Levator scapulae"
+    assert second.side_box.currentText() == "right"
+    second.close()

@@ -6,12 +6,13 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 from calibration import CalibrationStore
 from monitor.acquisition import Acquisition
 from monitor.paths import calibrations_dir
+from monitor.ui import settings_store
 from monitor.ui.main_window import MainWindow
 from monitor.ui.theme import apply_dark_theme
 
@@ -43,7 +44,14 @@ def run_app(port: str, protocol: str) -> int:
     app.setApplicationName("Pressure Monitor")
     apply_dark_theme(app)
     acquisition = Acquisition(port, protocol, CalibrationStore(calibrations_dir()))
-    window = MainWindow(acquisition, default_recordings_dir(), simulated=port.startswith("fgsim"))
+    stored = QSettings("pressure-monitor", "Pressure Monitor")
+    window = MainWindow(
+        acquisition,
+        default_recordings_dir(),
+        simulated=port.startswith("fgsim"),
+        settings=settings_store.load(stored),
+        on_settings_changed=lambda settings: settings_store.save(stored, settings),
+    )
     acquisition.start()
     window.show()
     signal_timer = quit_on_signals(app)

@@ -7,6 +7,8 @@ from ``SessionRecorder``; a timer at display rate pulls what is new.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from monitor.live_view import LiveView
 from monitor.markers import MARKER_KEYS
 from monitor.paths import calibrations_dir
 from monitor.recorder import SessionRecorder
+from monitor.settings import AppSettings
 from monitor.targets import PRESETS, TargetPreset
 from monitor.ui import theme
 from monitor.ui.calibration_dialog import CalibrationDialog
@@ -53,6 +56,8 @@ class MainWindow(QMainWindow):
         recordings_dir: Path,
         simulated: bool = False,
         presets: tuple[TargetPreset, ...] = PRESETS,
+        settings: AppSettings | None = None,
+        on_settings_changed: Callable[[AppSettings], None] = lambda settings: None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Pressure Monitor" + (" — simulated device" if simulated else ""))
@@ -72,6 +77,9 @@ class MainWindow(QMainWindow):
         self.trace = TracePlot(self.view.window_s)
         self._make_controls()
         self.setCentralWidget(self._layout(simulated))
+        self._settings = settings or AppSettings()
+        self._on_settings_changed = on_settings_changed
+        self._apply(self._settings)
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.record_button.click)
         QShortcut(QKeySequence("T"), self, activated=self.tare)
         for key, label in MARKER_KEYS.items():
@@ -174,15 +182,30 @@ class MainWindow(QMainWindow):
 
     # --- user actions -------------------------------------------------------------------
 
+    def _apply(self, settings: AppSettings) -> None:
+        """Show the remembered choices (each handler then remembers them again)."""
+        labels = [preset.label for preset in self.presets]
+        if settings.preset in labels:
+            self.muscle_box.setCurrentIndex(labels.index(settings.preset))
+        self.unit_box.setCurrentText(settings.unit)
+        self.side_box.setCurrentText(settings.side)
+        self.set_probe_area(settings.probe_area_cm2)
+
+    def _remember(self, **changes: object) -> None:
+        self._settings = replace(self._settings, **changes)
+        self._on_settings_changed(self._settings)
+
     def _choose_preset(self, index: int) -> None:
         preset = self.presets[index]
         self.view.preset = preset
         self.muscle_box.setToolTip(preset.source)
         self._new_segment()
+        self._remember(preset=preset.label)
 
     def _choose_side(self, _: int) -> None:
         self.view.preset = self.view.preset  # a new side is a new stretch: holds restart
         self._new_segment()
+        self._remember(side=self.side_box.currentText())
 
     def _new_segment(self) -> None:
         if self.recorder:
@@ -190,6 +213,7 @@ class MainWindow(QMainWindow):
 
     def _choose_unit(self, index: int) -> None:
         self.view.unit = UNITS[index]
+        self._remember(unit=UNITS[index].symbol)
 
     def _choose_probe(self, index: int) -> None:
         if index < len(PROBE_AREAS_CM2):
@@ -209,6 +233,7 @@ class MainWindow(QMainWindow):
 
     def set_probe_area(self, area_cm2: float) -> None:
         self.view.probe_area_cm2 = area_cm2
+        self._remember(probe_area_cm2=area_cm2)
         known = area_cm2 in PROBE_AREAS_CM2
         if not known:
             self.probe_box.setItemText(len(PROBE_AREAS_CM2), f"{area_cm2:g} cm² (custom…)")

@@ -1,0 +1,49 @@
+"""The user's settings: a typed, versioned record, handed to the window (no global config).
+
+Stored values come back through ``from_dict``, which never fails: an unknown key is ignored
+and a missing or impossible value falls back to its default, so a damaged or older settings
+file costs at most a preference, never a start-up.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from calibration import UNITS
+
+SETTINGS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    version: int = SETTINGS_VERSION
+    unit: str = "kPa"
+    probe_area_cm2: float = 1.0
+    preset: str = ""  # the label of the last muscle and technique; "" for the first
+    side: str = "—"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> AppSettings:
+        defaults = cls()
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            value = stored.get(field.name, getattr(defaults, field.name))
+            try:
+                value = type(getattr(defaults, field.name))(value)
+            except (TypeError, ValueError):
+                value = getattr(defaults, field.name)
+            values[field.name] = value
+        values["version"] = SETTINGS_VERSION  # older versions migrate field by field
+        if values["unit"] not in {unit.symbol for unit in UNITS}:
+            values["unit"] = defaults.unit
+        area = values["probe_area_cm2"]
+        if not (math.isfinite(area) and 0.01 <= area <= 100):
+            values["probe_area_cm2"] = defaults.probe_area_cm2
+        if values["side"] not in ("—", "left", "right"):
+            values["side"] = defaults.side
+        return cls(**values)
