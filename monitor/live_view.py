@@ -16,13 +16,16 @@ from monitor.targets import TargetPreset
 WINDOW_S = 30.0  # the trace's fixed width
 SMOOTHING_S = 0.15  # the readout averages this much, so tremor does not make digits dance
 GAUGE_HEADROOM = 1.5  # the gauge reaches this far above the band's top
+#: The trace never gets more points than this: min/max pairs per bucket, more than a screen
+#: has pixels across, so peaks stay visible while redrawing stays cheap at any sample rate.
+MAX_TRACE_POINTS = 3000
 _KPA = unit_named("kPa")
 
 
 @dataclass(frozen=True)
 class LiveFrame:
-    t: np.ndarray  # s before the newest sample (-WINDOW_S .. 0)
-    value: np.ndarray  # in ``unit``
+    t: np.ndarray  # s before the newest sample (-WINDOW_S .. 0), at most MAX_TRACE_POINTS
+    value: np.ndarray  # in ``unit``, min/max pairs where the window holds more samples
     current: float  # smoothed newest value in ``unit``; NaN without data
     zone: Zone | None  # None without data or without a calibration
     band: tuple[float, float]  # in ``unit``
@@ -33,6 +36,28 @@ class LiveFrame:
 
 
 _NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def min_max_decimate(
+    t: np.ndarray, values: np.ndarray, max_points: int = MAX_TRACE_POINTS
+) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``max_points`` points: each bucket of samples as its minimum and maximum."""
+    n = t.size
+    if n <= max_points:
+        return t, values
+    buckets = max_points // 2
+    per_bucket = -(-n // buckets)
+    usable = (n // per_bucket) * per_bucket
+    grouped = values[:usable].reshape(-1, per_bucket)
+    starts = t[:usable:per_bucket]
+    ends = t[per_bucket - 1 : usable : per_bucket]
+    low, high = np.fmin.reduce(grouped, axis=1), np.fmax.reduce(grouped, axis=1)
+    out_t = np.column_stack([starts, ends]).ravel()
+    out_v = np.column_stack([low, high]).ravel()
+    if usable < n:  # the newest, partial bucket as it is
+        out_t = np.concatenate([out_t, t[usable:]])
+        out_v = np.concatenate([out_v, values[usable:]])
+    return out_t, out_v
 
 
 def nice_ceiling(value: float) -> float:
@@ -98,9 +123,10 @@ class LiveView:
             for when, label in self._markers
             if newest - self.window_s <= when <= newest + 1.0
         )
+        trace_t, trace_force = min_max_decimate(t, force)
         return LiveFrame(
-            t=t - t[-1] if t.size else t,
-            value=to_display(force, self.unit, self.probe_area_cm2),
+            t=trace_t - t[-1] if t.size else trace_t,
+            value=to_display(trace_force, self.unit, self.probe_area_cm2),
             current=float(to_display(current_n, self.unit, self.probe_area_cm2)),
             zone=self._zone,
             band=band_in_unit,

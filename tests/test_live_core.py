@@ -11,7 +11,7 @@ from calibration import unit_named
 from monitor.drift import DriftMonitor
 from monitor.feedback import Zone, classify
 from monitor.live_buffer import LiveBuffer
-from monitor.live_view import LiveView, nice_ceiling
+from monitor.live_view import MAX_TRACE_POINTS, LiveView, min_max_decimate, nice_ceiling
 from monitor.targets import PRESETS, TargetBand, TargetPreset, preset_for
 
 BAND = TargetBand(150, 220)
@@ -136,3 +136,16 @@ def test_view_counts_the_hold_and_restarts_it_for_a_new_preset() -> None:
     assert frame.hold.current_s == pytest.approx(69, abs=0.1) and frame.hold.reached
     view.preset = PRESETS[1]
     assert view.frame().hold.current_s == 0 and view.frame().hold.target_s is None
+
+
+def test_trace_decimation_keeps_peaks_and_bounds_the_points() -> None:
+    t = np.arange(300_000) / 10_000  # 30 s at 10 kHz
+    force = np.zeros(t.size)
+    force[123_457] = 50.0  # a one-sample spike
+    force[200_001] = -3.0
+    out_t, out_f = min_max_decimate(t, force)
+    assert out_t.size <= MAX_TRACE_POINTS + 200
+    assert out_f.max() == 50.0 and out_f.min() == -3.0
+    assert np.all(np.diff(out_t) >= 0) and out_t[0] == 0 and out_t[-1] == t[-1]
+    few_t, few_f = min_max_decimate(t[:100], force[:100])
+    assert np.array_equal(few_t, t[:100]) and np.array_equal(few_f, force[:100])

@@ -33,9 +33,7 @@ class TracePlot(pg.PlotWidget):
             zone: self.plot(pen=pg.mkPen(style.colour, width=2), connect="finite")
             for zone, style in theme.ZONE_STYLES.items()
         }
-        for curve in self.curves.values():
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
+        # The live view already hands over min/max pairs: nothing left to downsample here.
         self._scale: tuple[float, str] | None = None
         self._marker_lines: list[pg.InfiniteLine] = []
 
