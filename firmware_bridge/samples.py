@@ -25,11 +25,3 @@ FLAG_BUTTON = 1 << 4
 
 def empty_block(n: int = 0) -> np.ndarray:
     return np.zeros(n, dtype=SAMPLE_DTYPE)
-
-
-def concat_blocks(blocks: list[np.ndarray]) -> np.ndarray:
-    if not blocks:
-        return empty_block()
-    if len(blocks) == 1:
-        return blocks[0]
-    return np.concatenate(blocks)

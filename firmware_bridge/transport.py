@@ -8,7 +8,6 @@ import serial
 
 #: Our simulator's URL scheme (``fgsim://``) lives in this package as ``protocol_fgsim``.
 SIMULATOR_HANDLER_PACKAGE = "firmware_bridge.sim"
-SIMULATOR_SCHEME = "fgsim"
 
 READ_TIMEOUT_S = 0.05  # short enough for a responsive stop, long enough not to spin
 

@@ -1,7 +1,8 @@
 """Min/max overviews of the force trace, so that a long recording opens and zooms instantly.
 
 Level L holds one (t, min, max) row per L samples; each level is built from the one below,
-as the samples arrive, so the writer keeps them current at no extra read.
+as the samples arrive, so the writer keeps them current at no extra read (and `repair`
+rebuilds them by writing the samples again).
 """
 
 from __future__ import annotations
@@ -58,12 +59,3 @@ class OverviewBuilder:
             out[level] = complete
             rows, below = complete, level
         return out
-
-
-def build(t: np.ndarray, force: np.ndarray) -> dict[int, np.ndarray]:
-    """Every level of a whole trace at once (repair, and recordings made without one)."""
-    builder = OverviewBuilder()
-    levels = builder.add(t, force)
-    for level, rows in builder.finish().items():
-        levels[level] = np.concatenate([levels[level], rows])
-    return levels

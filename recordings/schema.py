@@ -127,20 +127,6 @@ EVENT_KINDS = {
     "calibration": "a new calibration took effect; label = its source",
 }
 
-#: Root attributes: format marker and provenance.
-ROOT_ATTRIBUTES = ("format", "schema_version", "app_version", "created_utc")
-SESSION_ATTRIBUTES = (
-    "uuid",
-    "start_time",
-    "end_time",
-    "operator",
-    "client",
-    "notes",
-    "probe_area_cm2",
-    "continues_uuid",
-    "recovered_from",
-)
-
 SAMPLE_CHUNK = 8192  # ~8 s at 1 kHz; big enough to compress well, small enough to flush often
 TABLE_CHUNK = 256
 OVERVIEW_CHUNK = 1024

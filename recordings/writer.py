@@ -325,10 +325,6 @@ class RecordingWriter:
         with self._lock:
             self._status = replace(self._status, error=self._status.error or message)
 
-    @property
-    def is_running(self) -> bool:
-        return self._thread.is_alive()
-
 
 def _free_name(path: Path) -> Path:
     candidate, n = path, 1

@@ -15,6 +15,7 @@ import numpy as np
 
 from firmware_bridge.protocols import fgb1
 from firmware_bridge.protocols.cobs import CobsError
+from firmware_bridge.samples import FLAG_SATURATED
 from firmware_bridge.sim.profiles import NOISE_N, PROFILES, ForceProfile, make_profile
 
 SCHEME = "fgsim"
@@ -116,7 +117,7 @@ class Fgb1Personality:
         counts = np.rint(self.ZERO_OFFSET + force_n * self.COUNTS_PER_NEWTON)
         saturated = np.abs(counts) > self.ADC_LIMIT
         counts = np.clip(counts, -self.ADC_LIMIT - 1, self.ADC_LIMIT)
-        flags = np.where(saturated, 1, 0).astype(np.uint8)
+        flags = np.where(saturated, FLAG_SATURATED, 0).astype(np.uint8)
         return fgb1.encode_sample_frames(seq & 0xFFFF, t_us & 0xFFFFFFFF, counts, flags)
 
     def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
