@@ -47,11 +47,11 @@ def open_window(app: QApplication, profile: str, folder: Path) -> MainWindow:
 
 def main_window(app: QApplication, folder: Path) -> None:
     window = open_window(app, "therapy", folder)
-    window.client_edit.setText("C-0042")
-    window.side_box.setCurrentText("left")
-    wait(app, lambda: False, 12.0)  # into the first hold
+    window.treatment.client_edit.setText("C-0042")
+    window.treatment.side_box.setCurrentText("left")
+    wait(app, lambda: False, 9.0)  # into the first hold (4.5-22 s)
     window.mark("trigger point found")
-    wait(app, lambda: False, 10.0)
+    wait(app, lambda: False, 8.0)
     save(window, "main-window.png")
     window.close()
 

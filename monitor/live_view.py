@@ -11,7 +11,7 @@ from calibration import Unit, from_display, to_display, unit_named
 from monitor.feedback import Zone, classify
 from monitor.hold_timer import HoldState, HoldTimer
 from monitor.live_buffer import LiveBuffer
-from monitor.targets import TargetPreset
+from monitor.targets import BandError, Target, TargetBand
 
 WINDOW_S = 30.0  # the trace's fixed width
 SMOOTHING_S = 0.15  # the readout averages this much, so tremor does not make digits dance
@@ -28,11 +28,12 @@ class LiveFrame:
     value: np.ndarray  # in ``unit``, min/max pairs where the window holds more samples
     current: float  # smoothed newest value in ``unit``; NaN without data
     zone: Zone | None  # None without data or without a calibration
-    band: tuple[float, float]  # in ``unit``
+    band: tuple[float, float] | None  # in ``unit``; None when it cannot be resolved
     scale_max: float  # the gauge's and the trace's top, in ``unit``
     unit: Unit
     hold: HoldState
     markers: tuple[tuple[float, str], ...] = ()  # (s before the newest sample, label)
+    band_problem: str = ""  # why there is no band (a relative band without the client's PPT)
 
 
 _NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -72,14 +73,15 @@ class LiveView:
     def __init__(
         self,
         buffer: LiveBuffer,
-        preset: TargetPreset,
+        target: Target,
         unit: Unit = _KPA,
         probe_area_cm2: float = 1.0,
         window_s: float = WINDOW_S,
     ) -> None:
         self.buffer = buffer
         self.holds = HoldTimer()
-        self.preset = preset
+        self._ppt_kpa: float | None = None
+        self.target = target
         self.unit = unit
         self.probe_area_cm2 = probe_area_cm2
         self.window_s = window_s
@@ -89,15 +91,33 @@ class LiveView:
         self._markers.append((t, label))
 
     @property
-    def preset(self) -> TargetPreset:
-        return self._preset
+    def target(self) -> Target:
+        return self._target
 
-    @preset.setter
-    def preset(self, preset: TargetPreset) -> None:
-        """A new muscle or technique: a new band and a new hold count."""
-        self._preset = preset
+    @target.setter
+    def target(self, target: Target) -> None:
+        """A new muscle, technique or side: a new band and a new hold count."""
+        self._target = target
+        self.restart()
+
+    @property
+    def ppt_kpa(self) -> float | None:
+        return self._ppt_kpa
+
+    @ppt_kpa.setter
+    def ppt_kpa(self, ppt_kpa: float | None) -> None:
+        """The client's threshold at this site: the basis of a relative band."""
+        self._ppt_kpa = ppt_kpa
+        if self._target.band.relative:
+            self.restart()
+
+    def restart(self) -> None:
         self._zone: Zone | None = None
-        self.holds.reset(preset.hold_s)
+        self.holds.reset(self._target.hold_s)
+
+    def band_kpa(self) -> TargetBand:
+        """The band in kPa on the current probe (BandError when it cannot be resolved)."""
+        return self._target.band.resolve(self.probe_area_cm2, self._ppt_kpa)
 
     def _kpa_to_unit(self, kpa: float) -> float:
         newtons = from_display(kpa, _KPA, self.probe_area_cm2)
@@ -105,13 +125,19 @@ class LiveView:
 
     def frame(self) -> LiveFrame:
         t, force = self.buffer.window(self.window_s)
-        band = self.preset.band
-        band_in_unit = (self._kpa_to_unit(band.low_kpa), self._kpa_to_unit(band.high_kpa))
+        try:
+            band: TargetBand | None = self.band_kpa()
+            band_problem = ""
+        except BandError as exc:
+            band, band_problem = None, str(exc)
+        band_in_unit = (
+            (self._kpa_to_unit(band.low_kpa), self._kpa_to_unit(band.high_kpa)) if band else None
+        )
         current_n = float("nan")
         if t.size:
             recent = force[t >= t[-1] - SMOOTHING_S]
             current_n = float(recent.mean())
-        if math.isfinite(current_n):
+        if math.isfinite(current_n) and band is not None:
             pressure_kpa = float(to_display(current_n, _KPA, self.probe_area_cm2))
             self._zone = classify(pressure_kpa, band, self._zone)
         else:
@@ -130,8 +156,17 @@ class LiveView:
             current=float(to_display(current_n, self.unit, self.probe_area_cm2)),
             zone=self._zone,
             band=band_in_unit,
-            scale_max=nice_ceiling(band_in_unit[1] * GAUGE_HEADROOM),
+            scale_max=self._scale_max(band_in_unit, current_n),
             unit=self.unit,
             hold=hold,
             markers=markers,
+            band_problem=band_problem,
         )
+
+    def _scale_max(self, band: tuple[float, float] | None, current_n: float) -> float:
+        if band is not None:
+            return nice_ceiling(band[1] * GAUGE_HEADROOM)
+        # No band: a scale that fits what is pressed now, at least 500 kPa's worth.
+        floor = self._kpa_to_unit(500.0)
+        current = float(to_display(current_n, self.unit, self.probe_area_cm2))
+        return nice_ceiling(max(floor, current * GAUGE_HEADROOM if math.isfinite(current) else 0))

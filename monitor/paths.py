@@ -24,3 +24,11 @@ def user_data_dir() -> Path:
 
 def calibrations_dir() -> Path:
     return user_data_dir() / "calibrations"
+
+
+def target_edits_path() -> Path:
+    return user_data_dir() / "targets.json"
+
+
+def clients_path() -> Path:
+    return user_data_dir() / "clients.json"

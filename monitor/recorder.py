@@ -12,7 +12,7 @@ import numpy as np
 from firmware_bridge.reader import StreamEvent
 from monitor import __version__
 from monitor.acquisition import Acquisition
-from monitor.targets import TargetPreset
+from monitor.targets import SegmentSpec
 from recordings import RecordingWriter, SessionInfo
 
 #: Device clocks tick in microseconds: a sample this close to the end of the duration is the
@@ -58,7 +58,7 @@ class SessionRecorder:
         path: Path,
         session: SessionInfo | None = None,
         duration_s: float | None = None,
-        preset: TargetPreset | None = None,
+        segment: SegmentSpec | None = None,
         rescue_dir: Path | None = None,
     ) -> None:
         self._acquisition = acquisition
@@ -67,8 +67,7 @@ class SessionRecorder:
         self._lock = threading.Lock()
         self._first_t: float | None = None
         self._last_t: float | None = None
-        self._preset = preset
-        self._side = ""
+        self._segment = segment
         self._segment_start: float | None = None
         device = acquisition.decoder.device_info
         calibration = acquisition.calibration
@@ -101,12 +100,12 @@ class SessionRecorder:
         self._writer.start()
         self._disconnect = self._acquisition.connect(self._on_samples, self._on_event)
 
-    def set_segment(self, preset: TargetPreset | None, side: str = "") -> None:
-        """End the current segment here; the next (a new muscle, side or technique) starts
-        with the next sample."""
+    def set_segment(self, segment: SegmentSpec | None) -> None:
+        """End the current segment here; the next (a new muscle, side, technique or band)
+        starts with the next sample."""
         with self._lock:
             self._end_segment()
-            self._preset, self._side = preset, side
+            self._segment = segment
 
     def stop(self) -> RecordingResult:
         self._disconnect()
@@ -122,16 +121,17 @@ class SessionRecorder:
         )
 
     def _end_segment(self) -> None:
-        if self._preset and self._segment_start is not None and self._last_t is not None:
-            band = self._preset.band
+        segment = self._segment
+        if segment and self._segment_start is not None and self._last_t is not None:
             self._writer.add_segment(
                 self._segment_start,
                 self._last_t,
-                self._preset.muscle,
-                band.low_kpa,
-                band.high_kpa,
-                side=self._side,
-                technique=self._preset.technique,
+                segment.muscle,
+                segment.band_low_kpa,
+                segment.band_high_kpa,
+                side=segment.side,
+                technique=segment.technique,
+                band_basis=segment.basis,
             )
         self._segment_start = None
 

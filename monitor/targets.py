@@ -1,93 +1,144 @@
-"""Target pressure bands per muscle and technique (the starter set; the full library comes later).
+"""Target pressure bands per muscle and technique: what a band means and how it resolves.
 
-No study gives target pressures per muscle (../shared/reference/domain.md §3.1): each default
-names its basis, and where that is only a conservative starting point it says so. Bands are
-pressures in kPa, i.e. on the probe's contact area.
+A band is stored as the therapist thinks of it: absolute pressure (kPa), absolute force (N on
+the probe), or a share of the client's pressure-pain threshold at that site (% PPT). The
+display and the recording need pressure in kPa, so a band is *resolved* against the probe
+area and, for a relative band, the client's PPT; without a PPT a relative band has no value
+and says so instead of guessing.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+TECHNIQUES = ("light", "moderate", "deep", "ischemic compression")
+KPA, NEWTON, PERCENT_PPT = "kPa", "N", "% PPT"
+BASES = (KPA, NEWTON, PERCENT_PPT)
+#: A relative band above this share of the threshold is certainly a typing error.
+MAX_PERCENT_PPT = 150.0
+
+
+class BandError(ValueError):
+    """A band that cannot be used: impossible limits, or relative without a threshold."""
 
 
 @dataclass(frozen=True)
 class TargetBand:
+    """A band resolved to pressure on the probe: what the gauge, timer and recording use."""
+
     low_kpa: float
     high_kpa: float
 
     def __post_init__(self) -> None:
+        if not (math.isfinite(self.low_kpa) and math.isfinite(self.high_kpa)):
+            raise BandError("a band needs finite limits")
         if not 0 <= self.low_kpa < self.high_kpa:
-            raise ValueError(
-                f"a band needs 0 <= low < high, got {self.low_kpa}-{self.high_kpa} kPa"
+            raise BandError(
+                f"a band needs 0 <= low < high, got {self.low_kpa:g}-{self.high_kpa:g} kPa"
             )
 
 
+@dataclass(frozen=True)
+class BandSpec:
+    """A band as entered: ``low``-``high`` in ``basis`` (kPa, N, or % of PPT)."""
+
+    low: float
+    high: float
+    basis: str = KPA
+
+    def __post_init__(self) -> None:
+        if self.basis not in BASES:
+            raise BandError(f"unknown band basis {self.basis!r} (known: {', '.join(BASES)})")
+        if not (math.isfinite(self.low) and math.isfinite(self.high)):
+            raise BandError("a band needs finite limits")
+        if not 0 <= self.low < self.high:
+            raise BandError(f"a band needs 0 <= low < high, got {self.low:g}-{self.high:g}")
+        if self.basis == PERCENT_PPT and self.high > MAX_PERCENT_PPT:
+            raise BandError(f"a band above {MAX_PERCENT_PPT:g} % of the PPT is not a target")
+
+    @property
+    def relative(self) -> bool:
+        return self.basis == PERCENT_PPT
+
+    def describe(self) -> str:
+        unit = " % of PPT" if self.relative else f" {self.basis}"
+        return f"{self.low:g}–{self.high:g}{unit}"
+
+    def resolve(self, probe_area_cm2: float, ppt_kpa: float | None = None) -> TargetBand:
+        """The band in kPa on this probe; raises BandError for a relative band without PPT."""
+        if self.basis == KPA:
+            return TargetBand(self.low, self.high)
+        if self.basis == NEWTON:
+            # 1 N on 1 cm² is 10 kPa.
+            return TargetBand(self.low * 10 / probe_area_cm2, self.high * 10 / probe_area_cm2)
+        if ppt_kpa is None or not (math.isfinite(ppt_kpa) and ppt_kpa > 0):
+            raise BandError(
+                f"this band is {self.describe()}: enter or measure the client's PPT at this site"
+            )
+        return TargetBand(self.low / 100 * ppt_kpa, self.high / 100 * ppt_kpa)
+
+    def basis_note(self, ppt_kpa: float | None = None) -> str:
+        """How the recorded kPa limits were derived, for the segment's ``band_basis``."""
+        if self.basis == KPA:
+            return "absolute"
+        if self.basis == NEWTON:
+            return f"absolute, {self.describe()}"
+        threshold = f"PPT {ppt_kpa:g} kPa" if ppt_kpa else "PPT not measured"
+        return f"{self.low:g}-{self.high:g} % of {threshold}"
+
+
 #: Ischemic compression: "sustained deep pressure ... 30 s-1 min", released at 1 min at the
-#: latest (Nimmo-style protocol; ../shared/reference/domain.md §3.1).
+#: latest (Nimmo-style protocol).
 ISCHEMIC_HOLD_S = 60.0
 
 
 @dataclass(frozen=True)
-class TargetPreset:
+class Target:
+    """One muscle and technique: its band, the hold to reach (if any), and where it came from."""
+
     muscle: str
     technique: str
-    band: TargetBand
+    band: BandSpec
     source: str
-    hold_s: float | None = None  # the hold to reach, for techniques that hold
+    hold_s: float | None = None
+    edited: bool = False  # the user changed the shipped default
+
+    def __post_init__(self) -> None:
+        if not self.muscle.strip() or not self.technique.strip():
+            raise BandError("a target needs a muscle and a technique")
+        if self.hold_s is not None and not (math.isfinite(self.hold_s) and self.hold_s > 0):
+            raise BandError(f"a target hold must be a positive time, got {self.hold_s!r}")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.muscle, self.technique)
 
     @property
     def label(self) -> str:
         return f"{self.muscle} — {self.technique}"
 
 
-PRESETS: tuple[TargetPreset, ...] = (
-    TargetPreset(
-        "Upper trapezius",
-        "ischemic compression",
-        TargetBand(150, 220),
-        "Conservative start below the median PPT of healthy women at the upper trapezius "
-        "(244 kPa; UWO-Algometer normative table). Set it from the client's own PPT.",
-        hold_s=ISCHEMIC_HOLD_S,
-    ),
-    TargetPreset(
-        "Levator scapulae",
-        "moderate",
-        TargetBand(100, 170),
-        "Conservative starting point to edit; no published target exists.",
-    ),
-    TargetPreset(
-        "Gluteus medius",
-        "deep",
-        TargetBand(200, 300),
-        "Conservative starting point to edit; no published target exists.",
-    ),
-    TargetPreset(
-        "Tibialis anterior",
-        "moderate",
-        TargetBand(150, 250),
-        "Conservative start below the median PPT of healthy women at tibialis anterior "
-        "(369 kPa; UWO-Algometer normative table).",
-    ),
-    TargetPreset(
-        "Any muscle",
-        "deep friction",
-        TargetBand(100, 230),
-        "From the 25th percentile to the mean pressure 40 physiotherapists applied in deep "
-        "friction massage (1.02-2.32 kgf/cm²; Chaves et al., Appl Sci 2020;10:2705).",
-    ),
-    TargetPreset(
-        "Any muscle",
-        "light",
-        TargetBand(20, 60),
-        "Conservative starting point to edit; no published target exists.",
-    ),
-)
+@dataclass(frozen=True)
+class SegmentSpec:
+    """What a recording segment says about the target in force while it ran."""
 
+    muscle: str
+    technique: str
+    side: str
+    band_low_kpa: float  # NaN when a relative band had no threshold
+    band_high_kpa: float
+    basis: str
 
-def preset_for(muscle: str) -> TargetPreset:
-    """The first preset for ``muscle`` (case-insensitive)."""
-    for preset in PRESETS:
-        if preset.muscle.lower() == muscle.lower() or preset.label.lower() == muscle.lower():
-            return preset
-    known = "; ".join(preset.muscle for preset in PRESETS)
-    raise ValueError(f"no target preset for {muscle!r} (known: {known})")
+    @classmethod
+    def of(
+        cls, target: Target, side: str, probe_area_cm2: float, ppt_kpa: float | None
+    ) -> SegmentSpec:
+        try:
+            band = target.band.resolve(probe_area_cm2, ppt_kpa)
+            low, high = band.low_kpa, band.high_kpa
+        except BandError:
+            low = high = math.nan
+        return cls(
+            target.muscle, target.technique, side, low, high, target.band.basis_note(ppt_kpa)
+        )

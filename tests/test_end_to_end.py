@@ -159,7 +159,7 @@ def test_info_on_a_bad_file_exits_2_with_one_line(out_dir: Path, content: bytes,
 
 def test_unknown_muscle_is_bad_usage(out_dir: Path) -> None:
     result = run_cli("record", "--port", "x", "--muscle", "biceps", str(out_dir / "s.h5"))
-    assert result.returncode == 2 and "no target preset" in result.stderr
+    assert result.returncode == 2 and "no target for 'biceps'" in result.stderr
 
 
 def test_help_lists_the_commands() -> None:

@@ -16,12 +16,13 @@ from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
 from monitor.feedback import Zone
 from monitor.settings import AppSettings
-from monitor.targets import PRESETS
 from monitor.ui import theme
 from monitor.ui.main_window import MainWindow
+from monitor.ui.target_editor import TargetEditor
 from recordings import read_recording
 
 STEADY_N = 20.0  # the simulator's steady profile: a 20 N dead weight, 200 kPa on 1 cm²
+IN_AT_200 = "Tibialis anterior — deep"  # 165-240 kPa: the steady profile is in band
 
 
 def readout_value(window: MainWindow) -> float:
@@ -30,8 +31,11 @@ def readout_value(window: MainWindow) -> float:
 
 def test_readout_shows_the_applied_pressure(open_window, qtbot) -> None:
     window = open_window("steady")
-    # Upper trapezius band is 150-220 kPa: 200 kPa is in band.
-    assert window.view.preset.muscle == "Upper trapezius"
+    # A first start shows trigger-point work on the upper trapezius, 120-170 kPa: over.
+    assert window.view.target.label == "Upper trapezius — ischemic compression"
+    qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.ZONE_STYLES[Zone.OVER].text)
+    window.treatment.choose(IN_AT_200)
+    qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.ZONE_STYLES[Zone.IN].text)
     assert readout_value(window) == pytest.approx(200, abs=1)
     assert window.readout.unit_label.text() == "kPa"
     assert window.readout.zone_label.text() == theme.ZONE_STYLES[Zone.IN].text
@@ -55,19 +59,19 @@ def test_readout_follows_a_changing_signal(open_window, qtbot) -> None:
 def test_zone_changes_with_the_chosen_muscle(open_window, qtbot) -> None:
     window = open_window("steady")  # 200 kPa
     for label, zone, band in (
-        ("Any muscle — light", Zone.OVER, (20, 60)),
-        ("Tibialis anterior — moderate", Zone.IN, (150, 250)),
-        ("Levator scapulae — moderate", Zone.OVER, (100, 170)),
+        ("Masseter — light", Zone.OVER, (15, 40)),
+        (IN_AT_200, Zone.IN, (165, 240)),
+        ("Gastrocnemius — ischemic compression", Zone.UNDER, (200, 280)),
+        ("Levator scapulae — moderate", Zone.OVER, (60, 110)),
     ):
-        window.muscle_box.setCurrentText(label)
-        expected = theme.ZONE_STYLES[zone].text
-        qtbot.waitUntil(lambda e=expected: window.readout.zone_label.text() == e, timeout=2000)
-        assert window.trace.band.getRegion() == pytest.approx(band)
+        window.treatment.choose(label)
+        qtbot.waitUntil(lambda b=band: window.trace.band.getRegion() == pytest.approx(b))
+        assert window.readout.zone_label.text() == theme.ZONE_STYLES[zone].text
 
 
 def test_band_is_drawn_on_trace_and_gauge(open_window, qtbot) -> None:
     window = open_window("steady")
-    assert window.trace.band.getRegion() == pytest.approx((150, 220))
+    assert window.trace.band.getRegion() == pytest.approx((120, 170))
     qtbot.wait(200)
     image = window.gauge.grab().toImage()
     frame = window.gauge.frame
@@ -102,12 +106,14 @@ def test_switching_muscle_while_recording_starts_a_new_segment(open_window, qtbo
     window = open_window("steady")
     window.record_button.click()
     qtbot.wait(600)
-    window.muscle_box.setCurrentIndex(1)
+    window.treatment.muscle_box.setCurrentIndex(1)
     qtbot.wait(600)
     window.record_button.click()
     (file,) = tmp_path.glob("session-*.h5")
     segments = read_recording(file).segments
-    assert segments["muscle"].tolist() == [PRESETS[0].muscle, PRESETS[1].muscle]
+    assert segments["muscle"].tolist() == ["Upper trapezius", "Levator scapulae"]
+    assert segments["technique"].tolist() == ["ischemic compression"] * 2
+    assert segments["band_low_kpa"].tolist() == [120, 120]
     assert segments["t_end"][0] <= segments["t_start"][1]
 
 
@@ -160,29 +166,30 @@ def test_probe_area_changes_pressure_and_is_recorded(open_window, qtbot, tmp_pat
 
 
 def test_hold_timer_runs_while_in_band_and_says_when_reached(open_window, qtbot) -> None:
-    window = open_window("steady")  # 200 kPa: in the upper trapezius band, 60 s target
-    assert window.view.preset.hold_s == 60
+    window = open_window("steady")  # 200 kPa
+    window.treatment.choose("Tibialis anterior — ischemic compression")  # 185-260 kPa, 60 s
+    assert window.view.target.hold_s == 60
     qtbot.waitUntil(lambda: window.hold_display.bar.value() > 0, timeout=3000)
     assert window.hold_display.bar.format().startswith("hold ")
     assert window.hold_display.bar.format().endswith(" of 1:00")
     window.view.holds.reset(target_s=1.0)  # a short target, so the test need not wait 60 s
     qtbot.waitUntil(lambda: "REACHED" in window.hold_display.bar.format(), timeout=3000)
     assert window.hold_display.bar.value() == 1000
-    window.muscle_box.setCurrentText("Any muscle — light")  # 20-60 kPa: over, no target
+    window.treatment.choose("Masseter — light")  # 15-40 kPa: over, no target
     qtbot.waitUntil(lambda: window.hold_display.bar.format() == "in band 0 s", timeout=2000)
     assert "longest hold 0 s" in window.hold_display.summary.text()
 
 
 def test_treatment_flow_client_markers_and_sides(open_window, qtbot, tmp_path) -> None:
     window = open_window("steady")
-    window.client_edit.setText("C-0042")
-    window.side_box.setCurrentText("left")
+    window.treatment.client_edit.setText("C-0042")
+    window.treatment.side_box.setCurrentText("left")
     window.record_button.click()
-    assert not window.client_edit.isEnabled()
+    assert not window.treatment.client_edit.isEnabled()
     qtbot.wait(400)
     qtbot.keyClick(window, "1")  # a foot pedal typing "1" does the same
     qtbot.wait(300)
-    window.side_box.setCurrentText("right")
+    window.treatment.side_box.setCurrentText("right")
     qtbot.wait(300)
     qtbot.keyClick(window, "m")
     qtbot.waitUntil(lambda: sum(line.isVisible() for line in window.trace._marker_lines) == 2)
@@ -227,14 +234,52 @@ def test_choices_are_remembered_for_the_next_start(qtbot, tmp_path) -> None:
     qtbot.addWidget(first)
     first.unit_box.setCurrentText("N")
     first.set_probe_area(0.5)
-    first.muscle_box.setCurrentText("Levator scapulae — moderate")
-    first.side_box.setCurrentText("right")
+    first.treatment.choose("Levator scapulae — moderate", "right")
     first.close()
     second = MainWindow(Acquisition(url, "fgb1"), tmp_path, settings=saved[-1])
     qtbot.addWidget(second)
     assert second.unit_box.currentText() == "N"
     assert second.view.unit.symbol == "N"
     assert second.view.probe_area_cm2 == 0.5 and second.probe_box.currentText() == "0.5 cm²"
-    assert second.view.preset.muscle == "Levator scapulae"
-    assert second.side_box.currentText() == "right"
+    assert second.view.target.label == "Levator scapulae — moderate"
+    assert second.treatment.side == "right"
     second.close()
+
+
+def test_relative_band_waits_for_the_clients_ppt_then_follows_it(open_window, qtbot) -> None:
+    window = open_window("steady")  # 200 kPa
+    bar = window.treatment
+    bar.client_edit.setText("C-0042")
+    bar.client_edit.editingFinished.emit()
+    bar.choose("Infraspinatus — deep", "left")
+    editor = TargetEditor(bar.library, bar.target, window)
+    editor.low_box.setValue(70)
+    editor.high_box.setValue(90)
+    editor.basis_box.setCurrentText("% PPT")
+    editor.save()
+    assert editor.result() == editor.DialogCode.Accepted
+    bar._target_changed()  # what closing the editor does
+    assert bar.band_label.text() == "70–90 % of PPT (edited)"
+    qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.NO_BAND.text)
+    assert not window.trace.band.isVisible()
+    bar.ppt_box.setValue(250)  # 175-225 kPa
+    qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.ZONE_STYLES[Zone.IN].text)
+    assert window.trace.band.getRegion() == pytest.approx((175, 225))
+    assert bar.clients.threshold("C-0042", "Infraspinatus", "left").kpa == 250
+    bar.side_box.setCurrentText("right")  # no PPT measured on the right
+    qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.NO_BAND.text)
+    bar.side_box.setCurrentText("left")
+    assert bar.ppt_kpa == 250
+
+
+def test_impossible_target_edit_is_refused_in_the_dialog(open_window) -> None:
+    window = open_window("steady")
+    bar = window.treatment
+    editor = TargetEditor(bar.library, bar.target, window)
+    editor.low_box.setValue(300)
+    editor.high_box.setValue(100)
+    editor.save()
+    assert (
+        "Not saved" in editor.problem_label.text() and "low < high" in editor.problem_label.text()
+    )
+    assert not bar.library.get(*bar.target.key).edited

@@ -12,10 +12,10 @@ from monitor.drift import DriftMonitor
 from monitor.feedback import Zone, classify
 from monitor.live_buffer import LiveBuffer
 from monitor.live_view import MAX_TRACE_POINTS, LiveView, min_max_decimate, nice_ceiling
-from monitor.targets import PRESETS, TargetBand, TargetPreset, preset_for
+from monitor.targets import BandError, BandSpec, Target, TargetBand
 
 BAND = TargetBand(150, 220)
-PRESET = TargetPreset("Test muscle", "moderate", BAND, "test")
+PRESET = Target("Test muscle", "moderate", BandSpec(150, 220), "test")
 
 
 def test_buffer_window_wraps_and_keeps_order() -> None:
@@ -94,15 +94,8 @@ def test_nice_ceiling(value: float, ceiling: float) -> None:
     assert nice_ceiling(value) == pytest.approx(ceiling)
 
 
-def test_presets_name_their_source_and_are_found_by_muscle() -> None:
-    assert all(preset.source for preset in PRESETS)
-    assert preset_for("upper TRAPEZIUS").muscle == "Upper trapezius"
-    with pytest.raises(ValueError, match="no target preset"):
-        preset_for("biceps")
-
-
 def test_band_must_be_ordered() -> None:
-    with pytest.raises(ValueError, match="low < high"):
+    with pytest.raises(BandError, match="low < high"):
         TargetBand(200, 100)
 
 
@@ -125,16 +118,16 @@ def test_drift_monitor_warns_once_per_drift() -> None:
     assert pressing.check(t, 20 + np.sin(t * 9)) is None  # a loaded probe is no zero
 
 
-def test_view_counts_the_hold_and_restarts_it_for_a_new_preset() -> None:
+def test_view_counts_the_hold_and_restarts_it_for_a_new_target() -> None:
     buffer = LiveBuffer(capacity=100_000)
-    preset = TargetPreset("Test muscle", "ischemic compression", BAND, "test", hold_s=60)
-    view = LiveView(buffer, preset)
+    target = Target("Test muscle", "ischemic compression", BandSpec(150, 220), "test", 60.0)
+    view = LiveView(buffer, target)
     for second in range(70):
         t = second + np.arange(0, 1, 0.01)
         buffer.append(t, np.full(t.size, 18.0))  # 180 kPa: in band
         frame = view.frame()
     assert frame.hold.current_s == pytest.approx(69, abs=0.1) and frame.hold.reached
-    view.preset = PRESETS[1]
+    view.target = PRESET
     assert view.frame().hold.current_s == 0 and view.frame().hold.target_s is None
 
 

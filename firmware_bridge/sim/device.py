@@ -26,7 +26,7 @@ class SimulatorConfig:
     protocol: str = "fgb1"
     rate_hz: float = 1000.0
     profile: str = "therapy"
-    seed: int = 8  # its first hold lands in the default band, so the demo shows a hold
+    seed: int = 3  # its first hold (140 kPa, 18 s) lands in the default band: the demo shows a hold
     clock_start_us: int = 0  # the device clock at power-on (to test the u32 wrap)
 
     def __post_init__(self) -> None:

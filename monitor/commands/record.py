@@ -12,10 +12,12 @@ from pathlib import Path
 from calibration import CalibrationStore
 from monitor import __version__
 from monitor.acquisition import Acquisition
+from monitor.clients import ClientStore
 from monitor.commands.common import FAILED, CommandError, add_protocol_option, positive_float
-from monitor.paths import calibrations_dir
+from monitor.paths import calibrations_dir, clients_path, target_edits_path
 from monitor.recorder import SessionRecorder
-from monitor.targets import preset_for
+from monitor.target_library import LibraryError, TargetLibrary
+from monitor.targets import SegmentSpec
 from recordings import RecordingError, SessionInfo
 
 FIRST_DATA_TIMEOUT_S = 5.0
@@ -31,7 +33,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", required=True, help="device path or pyserial URL")
     add_protocol_option(parser)
     parser.add_argument("--duration", type=positive_float, help="seconds of samples to record")
-    parser.add_argument("--muscle", help="target preset; the recording gets one segment for it")
+    parser.add_argument(
+        "--muscle",
+        help="target muscle (a label 'muscle — technique' works too); the recording "
+        "gets one segment for it",
+    )
+    parser.add_argument("--technique", help="with --muscle: light, moderate, deep, ...")
+    parser.add_argument("--side", default="", choices=("", "left", "right"), help="with --muscle")
     parser.add_argument("--client", default="", help="the client's pseudonym")
     parser.add_argument("--operator", default="", help="who records")
     parser.add_argument("--probe-area", type=positive_float, default=1.0, help="cm² (default 1)")
@@ -45,7 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    preset = _preset(args.muscle)
+    segment = _segment(args)
     if args.out.exists():
         raise CommandError(f"{args.out} already exists; recordings are never overwritten")
     if not args.out.parent.resolve().is_dir():
@@ -65,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             app_version=__version__,
         )
         recorder = SessionRecorder(
-            acquisition, args.out, session, args.duration, preset, args.rescue_dir
+            acquisition, args.out, session, args.duration, segment, args.rescue_dir
         )
         try:
             recorder.start()
@@ -88,13 +96,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _preset(muscle: str | None):
-    if muscle is None:
+def _segment(args: argparse.Namespace) -> SegmentSpec | None:
+    """The user's target for --muscle (and --technique), with the client's PPT if relative."""
+    if args.muscle is None:
+        if args.technique:
+            raise CommandError("--technique needs --muscle")
         return None
+    library = TargetLibrary.load(target_edits_path())
     try:
-        return preset_for(muscle)
-    except ValueError as exc:
+        target = library.find(args.muscle)
+        if args.technique:
+            target = library.get(target.muscle, args.technique)
+    except LibraryError as exc:
         raise CommandError(str(exc)) from exc
+    threshold = ClientStore(clients_path()).threshold(args.client, target.muscle, args.side)
+    return SegmentSpec.of(target, args.side, args.probe_area, threshold.kpa if threshold else None)
 
 
 def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -29,22 +28,24 @@ from PySide6.QtWidgets import (
 from calibration import PROBE_AREAS_CM2, UNITS, CalibrationError, CalibrationStore
 from monitor import __version__
 from monitor.acquisition import TARE_WINDOW_S, Acquisition
+from monitor.clients import ClientStore
 from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveView
 from monitor.markers import MARKER_KEYS
-from monitor.paths import calibrations_dir
+from monitor.paths import calibrations_dir, clients_path, target_edits_path
 from monitor.recorder import SessionRecorder
 from monitor.settings import AppSettings
-from monitor.targets import PRESETS, TargetPreset
+from monitor.target_library import TargetLibrary
+from monitor.targets import SegmentSpec
 from monitor.ui import theme
 from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.hold_display import HoldDisplay
 from monitor.ui.pressure_gauge import PressureGauge
 from monitor.ui.readout import Readout
 from monitor.ui.trace_plot import TracePlot
+from monitor.ui.treatment_bar import TreatmentBar
 from recordings import RecordingError, SessionInfo
 
-SIDES = ("—", "left", "right")
 REFRESH_INTERVAL_MS = 33  # ~30 frames/s: smooth to the eye, light on the CPU
 STATUS_INTERVAL_S = 1.0
 
@@ -55,7 +56,8 @@ class MainWindow(QMainWindow):
         acquisition: Acquisition,
         recordings_dir: Path,
         simulated: bool = False,
-        presets: tuple[TargetPreset, ...] = PRESETS,
+        library: TargetLibrary | None = None,
+        clients: ClientStore | None = None,
         settings: AppSettings | None = None,
         on_settings_changed: Callable[[AppSettings], None] = lambda settings: None,
     ) -> None:
@@ -63,10 +65,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Pressure Monitor" + (" — simulated device" if simulated else ""))
         self.acquisition = acquisition
         self.recordings_dir = recordings_dir
-        self.presets = presets
+        self.treatment = TreatmentBar(
+            library or TargetLibrary.load(target_edits_path()),
+            clients or ClientStore(clients_path()),
+        )
         self.buffer = LiveBuffer()
         self._disconnect_buffer = acquisition.connect(self.buffer.on_samples)
-        self.view = LiveView(self.buffer, presets[0])
+        self.view = LiveView(self.buffer, self.treatment.target)
         self.recorder: SessionRecorder | None = None
         self._rate_mark = (time.monotonic(), 0)
         self._rate_hz = 0.0
@@ -80,6 +85,11 @@ class MainWindow(QMainWindow):
         self._settings = settings or AppSettings()
         self._on_settings_changed = on_settings_changed
         self._apply(self._settings)
+        self.treatment.changed.connect(self._target_changed)
+        self.treatment.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        for problem in (self.treatment.library.problem, self.treatment.clients.problem):
+            if problem:
+                self.statusBar().showMessage(f"⚠ {problem}", 15000)
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.record_button.click)
         QShortcut(QKeySequence("T"), self, activated=self.tare)
         for key, label in MARKER_KEYS.items():
@@ -92,16 +102,6 @@ class MainWindow(QMainWindow):
     # --- layout -------------------------------------------------------------------------
 
     def _make_controls(self) -> None:
-        self.muscle_box = QComboBox()
-        self.muscle_box.addItems([preset.label for preset in self.presets])
-        self.muscle_box.setToolTip(self.presets[0].source)
-        self.muscle_box.currentIndexChanged.connect(self._choose_preset)
-        self.client_edit = QLineEdit()
-        self.client_edit.setPlaceholderText("pseudonym")
-        self.client_edit.setMaximumWidth(160)
-        self.side_box = QComboBox()
-        self.side_box.addItems(SIDES)
-        self.side_box.currentIndexChanged.connect(self._choose_side)
         self.unit_box = QComboBox()
         self.unit_box.addItems([unit.symbol for unit in UNITS])
         self.unit_box.setCurrentText(self.view.unit.symbol)
@@ -124,19 +124,10 @@ class MainWindow(QMainWindow):
         self.recording_label.setStyleSheet(f"color: {theme.MUTED.name()};")
 
     def _layout(self, simulated: bool) -> QWidget:
-        # Row 1, the treatment: who, which muscle and technique, which side, recording.
+        # Row 1, the treatment: who, which muscle and technique, which side; row 2 the
+        # recording and the instrument: units, probe, zero and calibration.
         treatment = QHBoxLayout()
-        for widget in (
-            QLabel("Client"),
-            self.client_edit,
-            QLabel("Muscle"),
-            self.muscle_box,
-            QLabel("Side"),
-            self.side_box,
-            self.record_button,
-            self.recording_label,
-        ):
-            treatment.addWidget(widget)
+        treatment.addWidget(self.treatment)
         treatment.addStretch(1)
         if simulated:
             tag = QLabel("SIMULATED DEVICE")
@@ -145,9 +136,10 @@ class MainWindow(QMainWindow):
                 "padding: 3px 8px; border-radius: 4px;"
             )
             treatment.addWidget(tag)
-        # Row 2, the instrument: units, probe, zero and calibration.
         instrument = QHBoxLayout()
         for widget in (
+            self.record_button,
+            self.recording_label,
             QLabel("Unit"),
             self.unit_box,
             QLabel("Probe"),
@@ -157,7 +149,7 @@ class MainWindow(QMainWindow):
         ):
             instrument.addWidget(widget)
         instrument.addStretch(1)
-        for widget in (self.client_edit, self.muscle_box, self.side_box, self.record_button):
+        for widget in (self.record_button,):
             font = widget.font()
             font.setPointSizeF(font.pointSizeF() * 1.3)
             widget.setFont(font)
@@ -184,32 +176,29 @@ class MainWindow(QMainWindow):
 
     def _apply(self, settings: AppSettings) -> None:
         """Show the remembered choices (each handler then remembers them again)."""
-        labels = [preset.label for preset in self.presets]
-        if settings.preset in labels:
-            self.muscle_box.setCurrentIndex(labels.index(settings.preset))
+        self.treatment.choose(settings.preset, settings.side)
         self.unit_box.setCurrentText(settings.unit)
-        self.side_box.setCurrentText(settings.side)
         self.set_probe_area(settings.probe_area_cm2)
 
     def _remember(self, **changes: object) -> None:
         self._settings = replace(self._settings, **changes)
         self._on_settings_changed(self._settings)
 
-    def _choose_preset(self, index: int) -> None:
-        preset = self.presets[index]
-        self.view.preset = preset
-        self.muscle_box.setToolTip(preset.source)
-        self._new_segment()
-        self._remember(preset=preset.label)
-
-    def _choose_side(self, _: int) -> None:
-        self.view.preset = self.view.preset  # a new side is a new stretch: holds restart
-        self._new_segment()
-        self._remember(side=self.side_box.currentText())
-
-    def _new_segment(self) -> None:
+    def _target_changed(self) -> None:
+        """A new muscle, technique, side, band or PPT: a new hold count and segment."""
+        self.view.target = self.treatment.target
+        self.view.ppt_kpa = self.treatment.ppt_kpa
         if self.recorder:
-            self.recorder.set_segment(self.view.preset, self.side_box.currentText())
+            self.recorder.set_segment(self._segment())
+        self._remember(preset=self.treatment.target.label, side=self.treatment.side)
+
+    def _segment(self) -> SegmentSpec:
+        return SegmentSpec.of(
+            self.treatment.target,
+            self.treatment.side,
+            self.view.probe_area_cm2,
+            self.treatment.ppt_kpa,
+        )
 
     def _choose_unit(self, index: int) -> None:
         self.view.unit = UNITS[index]
@@ -232,8 +221,10 @@ class MainWindow(QMainWindow):
             self.set_probe_area(area)
 
     def set_probe_area(self, area_cm2: float) -> None:
+        """Another probe: another pressure for the same force, so a new stretch."""
         self.view.probe_area_cm2 = area_cm2
         self._remember(probe_area_cm2=area_cm2)
+        self._target_changed()
         known = area_cm2 in PROBE_AREAS_CM2
         if not known:
             self.probe_box.setItemText(len(PROBE_AREAS_CM2), f"{area_cm2:g} cm² (custom…)")
@@ -251,19 +242,18 @@ class MainWindow(QMainWindow):
         try:
             self.recordings_dir.mkdir(parents=True, exist_ok=True)
             session = SessionInfo(
-                client=self.client_edit.text().strip(),
+                client=self.treatment.client,
                 probe_area_cm2=self.view.probe_area_cm2,
                 app_version=__version__,
             )
-            recorder = SessionRecorder(self.acquisition, path, session, preset=self.view.preset)
-            recorder.set_segment(self.view.preset, self.side_box.currentText())
+            recorder = SessionRecorder(self.acquisition, path, session, segment=self._segment())
             recorder.start()
         except (RecordingError, OSError) as exc:
             self._say_recording(f"Cannot record: {exc}", theme.ALERT)
             self.record_button.setChecked(False)
             return
         self.recorder = recorder
-        self.client_edit.setEnabled(False)  # a recording is one client's
+        self.treatment.set_client_editable(False)
         self.record_button.setText("■ Stop")
         self._say_recording(f"● REC {path.name}", theme.ALERT)
 
@@ -272,7 +262,7 @@ class MainWindow(QMainWindow):
             return
         result = self.recorder.stop()
         self.recorder = None
-        self.client_edit.setEnabled(True)
+        self.treatment.set_client_editable(True)
         self.record_button.setText("● Record")
         colour = theme.ALERT if result.error else theme.MUTED
         self._say_recording(result.describe(), colour)

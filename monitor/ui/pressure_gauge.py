@@ -60,6 +60,12 @@ class _Painter:
         return self.bar.bottom() - fraction * self.bar.height()
 
     def paint(self) -> None:
+        if self.frame.band is None:  # nothing to aim at: the bar, the value and the scale
+            self._fill()
+            self._band_edges()
+            self._scale_labels()
+            self._marker()
+            return
         low, high = self.frame.band
         self._region(0.0, low, Zone.UNDER, Qt.BrushStyle.SolidPattern)
         self._region(low, high, Zone.IN, Qt.BrushStyle.SolidPattern)
@@ -95,26 +101,26 @@ class _Painter:
         fill = QRectF(
             self.bar.left() + inset, top, self.bar.width() - 2 * inset, self.bar.bottom() - top
         )
-        self.p.fillRect(fill, theme.style_for(self.frame.zone).colour)
+        has_band = self.frame.band is not None
+        self.p.fillRect(fill, theme.style_for(self.frame.zone, has_band).colour)
 
-    def _band_edges(self, low: float, high: float) -> None:
+    def _band_edges(self, *edges: float) -> None:
         pen = QPen(theme.ZONE_STYLES[Zone.IN].colour, 3)
         self.p.setPen(pen)
-        for value in (low, high):
+        for value in edges:
             y = self.y_of(value)
             self.p.drawLine(QPointF(self.bar.left() - 6, y), QPointF(self.bar.right() + 6, y))
         self.p.setPen(QPen(theme.MUTED, 1))
         self.p.setBrush(Qt.BrushStyle.NoBrush)
         self.p.drawRect(self.bar)
 
-    def _scale_labels(self, low: float, high: float) -> None:
+    def _scale_labels(self, *edges: float) -> None:
         self.p.setFont(self.font)
         decimals = self.frame.unit.decimals
         height = self.font.pixelSize() * 1.4
         for value, colour in (
             (0.0, theme.MUTED),
-            (low, theme.FOREGROUND),
-            (high, theme.FOREGROUND),
+            *((edge, theme.FOREGROUND) for edge in edges),
             (self.frame.scale_max, theme.MUTED),
         ):
             y = self.y_of(value)

@@ -36,7 +36,7 @@ class Readout(QWidget):
         else:
             self.value_label.setText("—")
         self.unit_label.setText(frame.unit.symbol)
-        style = theme.style_for(frame.zone)
+        style = theme.style_for(frame.zone, has_band=frame.band is not None)
         if style is not self._zone_style:
             self._zone_style = style
             self.zone_label.setText(style.text)

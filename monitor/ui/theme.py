@@ -22,6 +22,7 @@ ZONE_STYLES = {
     Zone.OVER: ZoneStyle(QColor("#D55E00"), "▼ OVER"),  # vermillion
 }
 NO_DATA = ZoneStyle(QColor("#808080"), "NO SIGNAL")
+NO_BAND = ZoneStyle(QColor("#808080"), "NO BAND: SET PPT")  # a relative band lacks its PPT
 
 BACKGROUND = QColor("#15181c")
 SURFACE = QColor("#22272e")
@@ -30,8 +31,10 @@ MUTED = QColor("#9aa4ae")
 ALERT = QColor("#ff6b6b")
 
 
-def style_for(zone: Zone | None) -> ZoneStyle:
-    return NO_DATA if zone is None else ZONE_STYLES[zone]
+def style_for(zone: Zone | None, has_band: bool = True) -> ZoneStyle:
+    if zone is not None:
+        return ZONE_STYLES[zone]
+    return NO_DATA if has_band else NO_BAND
 
 
 def apply_dark_theme(app: QApplication) -> None:

@@ -33,17 +33,25 @@ class TracePlot(pg.PlotWidget):
             zone: self.plot(pen=pg.mkPen(style.colour, width=2), connect="finite")
             for zone, style in theme.ZONE_STYLES.items()
         }
+        self.unbanded = self.plot(pen=pg.mkPen(theme.NO_BAND.colour, width=2))
         # The live view already hands over min/max pairs: nothing left to downsample here.
         self._scale: tuple[float, str] | None = None
         self._marker_lines: list[pg.InfiniteLine] = []
 
     def show_frame(self, frame: LiveFrame) -> None:
-        self.band.setRegion(frame.band)
         self._show_markers(frame.markers)
         if self._scale != (frame.scale_max, frame.unit.symbol):
             self._scale = (frame.scale_max, frame.unit.symbol)
             self.setYRange(0, frame.scale_max, padding=0.02)
             self.setLabel("left", frame.unit.symbol)
+        self.band.setVisible(frame.band is not None)
+        if frame.band is None:
+            for curve in self.curves.values():
+                curve.setData([], [])
+            self.unbanded.setData(frame.t, frame.value)
+            return
+        self.unbanded.setData([], [])
+        self.band.setRegion(frame.band)
         low, high = frame.band
         zone_of_sample = np.where(frame.value < low, 0, np.where(frame.value > high, 2, 1))
         for index, curve in enumerate(self.curves.values()):
