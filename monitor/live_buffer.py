@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 
-DEFAULT_CAPACITY = 1 << 19  # 52 s at 10 kHz, 12 MiB
+DEFAULT_CAPACITY = 1 << 20  # 105 s at 10 kHz (the longest trace window is 90 s), 24 MiB
 
 
 class LiveBuffer:

@@ -107,6 +107,13 @@ class SessionRecorder:
             self._end_segment()
             self._segment = segment
 
+    def set_notes(self, notes: str) -> None:
+        """Log the notes now (a ``note`` event, safe from a crash) and keep them for the end."""
+        with self._lock:
+            t = self._last_t or 0.0
+        self._writer.add_event(t, "note", notes)
+        self._writer.set_notes(notes)
+
     def stop(self) -> RecordingResult:
         self._disconnect()
         with self._lock:

@@ -14,6 +14,8 @@ from typing import Any
 from calibration import UNITS
 
 SETTINGS_VERSION = 1
+#: The trace's window lengths on offer, s.
+WINDOW_LENGTHS_S = (10.0, 30.0, 60.0, 90.0)
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,9 @@ class AppSettings:
     probe_area_cm2: float = 1.0
     preset: str = ""  # the label of the last muscle and technique; "" for the first
     side: str = "—"
+    window_s: float = 30.0
+    sound: bool = True
+    last_port: str = ""  # the device last used ("" for the built-in simulator)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -32,11 +37,12 @@ class AppSettings:
         defaults = cls()
         values: dict[str, Any] = {}
         for field in fields(cls):
-            value = stored.get(field.name, getattr(defaults, field.name))
+            default = getattr(defaults, field.name)
+            value = stored.get(field.name, default)
             try:
-                value = type(getattr(defaults, field.name))(value)
+                value = _as_bool(value) if isinstance(default, bool) else type(default)(value)
             except (TypeError, ValueError):
-                value = getattr(defaults, field.name)
+                value = default
             values[field.name] = value
         values["version"] = SETTINGS_VERSION  # older versions migrate field by field
         if values["unit"] not in {unit.symbol for unit in UNITS}:
@@ -46,4 +52,17 @@ class AppSettings:
             values["probe_area_cm2"] = defaults.probe_area_cm2
         if values["side"] not in ("—", "left", "right"):
             values["side"] = defaults.side
+        if values["window_s"] not in WINDOW_LENGTHS_S:
+            values["window_s"] = defaults.window_s
         return cls(**values)
+
+
+def _as_bool(value: Any) -> bool:
+    """QSettings hands booleans back as "true"/"false" from text-based stores."""
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("true", "1"):
+        return True
+    if str(value).lower() in ("false", "0"):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")

@@ -112,8 +112,9 @@ class H5Recording:
         self._file.flush()
         self.flushed_any = True
 
-    def close_and_stamp(self, end_time: datetime | None = None) -> None:
-        """Finish the overview, close, and record when the session ended (default: now)."""
+    def close_and_stamp(self, end_time: datetime | None = None, notes: str | None = None) -> None:
+        """Finish the overview, close, and record when the session ended (default: now) and
+        the notes as they stand at the end."""
         self._write_overview(self._overview.finish())
         self._file.flush()
         self._file.close()
@@ -122,6 +123,8 @@ class H5Recording:
         with h5py.File(self.path, "r+") as file:
             file[schema.SESSION_GROUP].attrs["end_time"] = end.isoformat()
             file[schema.DEVICE_GROUP].attrs["achieved_rate_hz"] = self._span.rate_hz
+            if notes is not None:
+                file[schema.SESSION_GROUP].attrs["notes"] = notes
 
     def abandon(self) -> None:
         """Let go of a file that failed; what it flushed stays readable."""

@@ -125,6 +125,7 @@ EVENT_KINDS = {
     "tare": "the probe was re-zeroed; value = the raw reading taken as zero",
     "drift": "the unloaded reading drifted off zero; value = what it read, N",
     "calibration": "a new calibration took effect; label = its source",
+    "note": "the session notes as the user left them at that moment; label = the whole text",
 }
 
 SAMPLE_CHUNK = 8192  # ~8 s at 1 kHz; big enough to compress well, small enough to flush often

@@ -105,6 +105,7 @@ class RecordingWriter:
         self._file: H5Recording | None = None
         self._lock = threading.Lock()
         self._status = WriterStatus()
+        self._notes: str | None = None
         # Writer-thread state:
         self._unflushed: list[_Batch] = []  # in the current file, not yet flushed
         self._last_flush = time.monotonic()
@@ -138,6 +139,12 @@ class RecordingWriter:
     ) -> None:
         row = (t_start, t_end, muscle, side, technique, band_low_kpa, band_high_kpa, band_basis)
         self._queue.put((schema.SEGMENTS_DATASET, row))
+
+    def set_notes(self, notes: str) -> None:
+        """The session notes as they stand: stamped on the file at close. Callers also log
+        them as a ``note`` event, which survives a crash."""
+        with self._lock:
+            self._notes = notes
 
     def add_ppt_trial(self, row: tuple) -> None:
         """One row in the order of ``schema.PPT_TRIAL_DTYPE``."""
@@ -242,7 +249,9 @@ class RecordingWriter:
     def _finish(self, held: list[_Batch]) -> None:
         if self._file is not None:
             try:
-                self._file.close_and_stamp()
+                with self._lock:
+                    notes = self._notes
+                self._file.close_and_stamp(notes=notes)
             except (OSError, RuntimeError, ValueError) as exc:
                 self._fail(f"closing {self._file.path} failed: {reason(exc)}")
         lost = sum(b.sample_count for b in held)

@@ -16,6 +16,7 @@ import pytest
 from calibration import CalibrationStore
 from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
+from monitor.cues import Cue
 from monitor.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -109,6 +110,17 @@ def out_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+class HeardCues:
+    """Stands in for the sound card (the one thing a test machine cannot have): remembers
+    which cues the window played."""
+
+    def __init__(self) -> None:
+        self.played: list[Cue] = []
+
+    def play(self, cue: Cue) -> None:
+        self.played.append(cue)
+
+
 @pytest.fixture
 def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
     """Open the main window on an in-process simulated device, as ``--demo`` does."""
@@ -119,10 +131,14 @@ def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
         recordings_dir: Path | None = None,
         store: CalibrationStore | None = None,
         rate_hz: float = 500,
+        sound: tuple[HeardCues | None, str] | None = None,
     ) -> MainWindow:
         url = SimulatorConfig(rate_hz=rate_hz, profile=profile).to_url()
         acquisition = Acquisition(url, "fgb1", store)
-        window = MainWindow(acquisition, recordings_dir or tmp_path, simulated=True)
+        sound = sound or (HeardCues(), "")
+        window = MainWindow(
+            acquisition, recordings_dir or tmp_path, simulated=True, open_sound=lambda: sound
+        )
         qtbot.addWidget(window)
         window.resize(1100, 760)
         acquisition.start()

@@ -10,10 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
+from monitor.cues import Cue
 from monitor.feedback import Zone
 from monitor.settings import AppSettings
 from monitor.ui import theme
@@ -283,3 +285,75 @@ def test_impossible_target_edit_is_refused_in_the_dialog(open_window) -> None:
         "Not saved" in editor.problem_label.text() and "low < high" in editor.problem_label.text()
     )
     assert not bar.library.get(*bar.target.key).edited
+
+
+def test_sound_cues_follow_the_zone(open_window, qtbot) -> None:
+    window = open_window("steady")  # 200 kPa: over the first target's 120-170 kPa
+    heard = window.player.played
+    assert window.sound_button.isChecked() and window.sound_notice.text() == ""
+    qtbot.waitUntil(lambda: Cue.OVER in heard)
+    qtbot.waitUntil(lambda: heard.count(Cue.OVER) >= 2, timeout=4000)  # it keeps warning
+    window.treatment.choose(IN_AT_200)
+    qtbot.waitUntil(lambda: heard[-1] is Cue.IN)
+    qtbot.keyClick(window, "s")  # sound off: silence, whatever happens
+    assert not window.sound_button.isChecked()
+    count = len(heard)
+    window.treatment.choose("Masseter — light")  # over again
+    qtbot.wait(500)
+    assert len(heard) == count
+
+
+def test_without_an_audio_device_the_app_says_it_is_silent(open_window) -> None:
+    window = open_window("steady", sound=(None, "no audio output device"))
+    assert window.sound_notice.isVisible()
+    assert window.sound_notice.text() == "⚠ No sound: cues are visual only"
+    assert "no audio output device" in window.sound_notice.toolTip()
+    assert not window.sound_button.isEnabled() and not window.sound_button.isChecked()
+    assert window.readout.value_label.text() != "—"  # the live display goes on
+
+
+def test_notes_are_saved_with_the_session_even_if_it_crashes(open_window, qtbot, tmp_path):
+    window = open_window("steady")
+    window.notes_edit.setPlainText("Client reports morning stiffness.")
+    window.record_button.click()
+    qtbot.wait(300)
+    window.notes_edit.setPlainText("Client reports morning stiffness. Referred pain to temple.")
+    # Logged once typing pauses: a crash after this point keeps the notes as an event.
+    qtbot.waitUntil(lambda: window.recorder._writer._notes is not None, timeout=4000)
+    window.notes_edit.appendPlainText("Better after the second hold.")
+    window.record_button.click()
+    (file,) = tmp_path.glob("session-*.h5")
+    recording = read_recording(file)
+    final = (
+        "Client reports morning stiffness. Referred pain to temple.\nBetter after the second hold."
+    )
+    assert recording.session["notes"] == final
+    notes = recording.events[recording.events["kind"] == "note"]["label"].tolist()
+    assert notes[0] == "Client reports morning stiffness. Referred pain to temple."
+    assert notes[-1] == final
+
+
+def test_treatment_actions_have_keys(open_window, qtbot) -> None:
+    window = open_window("steady")
+    bar = window.treatment
+    qtbot.keyClick(window, "r")
+    assert bar.side == "right"
+    qtbot.keyClick(window, "l")
+    assert bar.side == "left"
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert bar.target.label == "Levator scapulae — ischemic compression"
+    qtbot.keyClick(window, "[")
+    assert bar.target.label == "Levator scapulae — deep"
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    assert bar.target.label == "Upper trapezius — deep"
+    qtbot.keyClick(window, "n")
+    assert window.notes_edit.hasFocus()
+    qtbot.keyClicks(window.notes_edit, "tl")  # typing in a field types, it is no shortcut
+    assert window.notes_edit.toPlainText() == "tl" and bar.side == "left"
+    qtbot.keyClick(window.notes_edit, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, "r")
+    assert bar.side == "right"
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    text = window.shortcuts_box.text()
+    assert all(key in text for key, _ in window.shortcuts)
+    window.shortcuts_box.close()

@@ -14,7 +14,13 @@ from monitor.ui import settings_store
 def test_round_trip_through_qsettings(tmp_path: Path) -> None:
     stored = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     chosen = AppSettings(
-        unit="N", probe_area_cm2=0.5, preset="Levator scapulae — moderate", side="left"
+        unit="N",
+        probe_area_cm2=0.5,
+        preset="Levator scapulae — moderate",
+        side="left",
+        window_s=60.0,
+        sound=False,
+        last_port="/dev/ttyUSB0",
     )
     settings_store.save(stored, chosen)
     again = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -29,6 +35,8 @@ def test_round_trip_through_qsettings(tmp_path: Path) -> None:
         ({"probe_area_cm2": "not a number"}, AppSettings()),
         ({"version": 0, "unit": "psi", "colour": "red"}, AppSettings(unit="psi")),
         ({"probe_area_cm2": "0.8"}, AppSettings(probe_area_cm2=0.8)),
+        ({"sound": "false", "window_s": "60"}, AppSettings(sound=False, window_s=60.0)),
+        ({"sound": "maybe", "window_s": "45"}, AppSettings()),
     ],
 )
 def test_bad_or_old_values_fall_back_to_defaults(stored: dict, expected: AppSettings) -> None:

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,15 +31,17 @@ from calibration import PROBE_AREAS_CM2, UNITS, CalibrationError, CalibrationSto
 from monitor import __version__
 from monitor.acquisition import TARE_WINDOW_S, Acquisition
 from monitor.clients import ClientStore
+from monitor.cues import CueChooser
 from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveView
 from monitor.markers import MARKER_KEYS
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
 from monitor.recorder import SessionRecorder
-from monitor.settings import AppSettings
+from monitor.settings import WINDOW_LENGTHS_S, AppSettings
 from monitor.target_library import TargetLibrary
 from monitor.targets import SegmentSpec
 from monitor.ui import theme
+from monitor.ui.audio import CuePlayer, open_sound
 from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.hold_display import HoldDisplay
 from monitor.ui.pressure_gauge import PressureGauge
@@ -48,6 +52,7 @@ from recordings import RecordingError, SessionInfo
 
 REFRESH_INTERVAL_MS = 33  # ~30 frames/s: smooth to the eye, light on the CPU
 STATUS_INTERVAL_S = 1.0
+NOTES_SAVE_DELAY_MS = 1500  # notes are logged once typing pauses this long
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +65,7 @@ class MainWindow(QMainWindow):
         clients: ClientStore | None = None,
         settings: AppSettings | None = None,
         on_settings_changed: Callable[[AppSettings], None] = lambda settings: None,
+        open_sound: Callable[[], tuple[CuePlayer | None, str]] = open_sound,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Pressure Monitor" + (" — simulated device" if simulated else ""))
@@ -73,6 +79,8 @@ class MainWindow(QMainWindow):
         self._disconnect_buffer = acquisition.connect(self.buffer.on_samples)
         self.view = LiveView(self.buffer, self.treatment.target)
         self.recorder: SessionRecorder | None = None
+        self.cues = CueChooser()
+        self.player, self.sound_problem = open_sound()
         self._rate_mark = (time.monotonic(), 0)
         self._rate_hz = 0.0
 
@@ -90,10 +98,7 @@ class MainWindow(QMainWindow):
         for problem in (self.treatment.library.problem, self.treatment.clients.problem):
             if problem:
                 self.statusBar().showMessage(f"⚠ {problem}", 15000)
-        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.record_button.click)
-        QShortcut(QKeySequence("T"), self, activated=self.tare)
-        for key, label in MARKER_KEYS.items():
-            QShortcut(QKeySequence(key), self, activated=lambda label=label: self.mark(label))
+        self.shortcuts = self._make_shortcuts()
 
         self.timer = QTimer(self, interval=REFRESH_INTERVAL_MS, timeout=self.refresh)
         self.timer.start()
@@ -122,6 +127,26 @@ class MainWindow(QMainWindow):
         self.calibrate_button.clicked.connect(self.open_calibration)
         self.recording_label = QLabel("not recording")
         self.recording_label.setStyleSheet(f"color: {theme.MUTED.name()};")
+        self.sound_button = QPushButton("♪ Sound cues")
+        self.sound_button.setCheckable(True)
+        self.sound_button.toggled.connect(self._choose_sound)
+        self.sound_notice = QLabel()
+        self.sound_notice.setStyleSheet(f"color: {theme.ALERT.name()};")
+        if self.player is None:
+            self.sound_notice.setText("⚠ No sound: cues are visual only")
+            self.sound_notice.setToolTip(f"Sound is unavailable: {self.sound_problem}")
+            self.sound_button.setToolTip(f"Sound is unavailable: {self.sound_problem}")
+        else:
+            self.sound_button.setToolTip("Tones for under, in, over and hold reached (S)")
+        self.window_box = QComboBox()
+        self.window_box.addItems([f"{length:g} s" for length in WINDOW_LENGTHS_S])
+        self.window_box.setToolTip("How much of the past the trace shows")
+        self.window_box.currentIndexChanged.connect(self._choose_window)
+        self.notes_edit = QPlainTextEdit(placeholderText="Session notes: saved with the recording")
+        self.notes_edit.setMaximumHeight(56)
+        self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
+        self._notes_timer.timeout.connect(self._save_notes)
+        self.notes_edit.textChanged.connect(self._notes_timer.start)
 
     def _layout(self, simulated: bool) -> QWidget:
         # Row 1, the treatment: who, which muscle and technique, which side; row 2 the
@@ -146,6 +171,10 @@ class MainWindow(QMainWindow):
             self.probe_box,
             self.tare_button,
             self.calibrate_button,
+            QLabel("Trace"),
+            self.window_box,
+            self.sound_button,
+            self.sound_notice,
         ):
             instrument.addWidget(widget)
         instrument.addStretch(1)
@@ -168,9 +197,54 @@ class MainWindow(QMainWindow):
         column.addLayout(context)
         column.addLayout(live, 5)
         column.addWidget(self.trace, 3)
+        column.addWidget(self.notes_edit)
         central = QWidget()
         central.setLayout(column)
         return central
+
+    def _make_shortcuts(self) -> list[tuple[str, str]]:
+        """Every action used during treatment has a key (a foot pedal can type one). Returns
+        (key, what it does) for the help."""
+        bar = self.treatment
+        actions: list[tuple[str, str, Callable[[], object]]] = [
+            ("Ctrl+R", "start / stop recording", self.record_button.click),
+            ("T", "tare: zero the unloaded probe", self.tare),
+            *(
+                (key, f"marker: {label}", lambda label=label: self.mark(label))
+                for key, label in MARKER_KEYS.items()
+            ),
+            ("L", "side: left", lambda: bar.side_box.setCurrentText("left")),
+            ("R", "side: right", lambda: bar.side_box.setCurrentText("right")),
+            ("PgDown", "next muscle", lambda: bar.step(bar.muscle_box, 1)),
+            ("PgUp", "previous muscle", lambda: bar.step(bar.muscle_box, -1)),
+            ("]", "next technique", lambda: bar.step(bar.technique_box, 1)),
+            ("[", "previous technique", lambda: bar.step(bar.technique_box, -1)),
+            ("S", "sound cues on / off", self.sound_button.click),
+            ("N", "write in the session notes", self.notes_edit.setFocus),
+            ("Esc", "leave a text field (keys act as shortcuts again)", self._leave_field),
+            ("F1", "this list", self.show_shortcuts),
+        ]
+        for key, _, action in actions:
+            QShortcut(QKeySequence(key), self, activated=action)
+        return [(key, text) for key, text, _ in actions]
+
+    def _leave_field(self) -> None:
+        focused = self.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+
+    def show_shortcuts(self) -> None:
+        """The list of keys, in a window that does not stop the live display."""
+        rows = "".join(
+            f"<tr><td><b>{key}</b></td><td>{text}</td></tr>" for key, text in self.shortcuts
+        )
+        self.shortcuts_box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Keyboard shortcuts",
+            f"<table cellpadding=3>{rows}</table>",
+            parent=self,
+        )
+        self.shortcuts_box.open()
 
     # --- user actions -------------------------------------------------------------------
 
@@ -179,6 +253,10 @@ class MainWindow(QMainWindow):
         self.treatment.choose(settings.preset, settings.side)
         self.unit_box.setCurrentText(settings.unit)
         self.set_probe_area(settings.probe_area_cm2)
+        self.window_box.setCurrentIndex(WINDOW_LENGTHS_S.index(settings.window_s))
+        self._choose_window(self.window_box.currentIndex())
+        self.sound_button.setChecked(settings.sound and self.player is not None)
+        self.sound_button.setEnabled(self.player is not None)
 
     def _remember(self, **changes: object) -> None:
         self._settings = replace(self._settings, **changes)
@@ -188,6 +266,7 @@ class MainWindow(QMainWindow):
         """A new muscle, technique, side, band or PPT: a new hold count and segment."""
         self.view.target = self.treatment.target
         self.view.ppt_kpa = self.treatment.ppt_kpa
+        self.cues.reset()
         if self.recorder:
             self.recorder.set_segment(self._segment())
         self._remember(preset=self.treatment.target.label, side=self.treatment.side)
@@ -199,6 +278,19 @@ class MainWindow(QMainWindow):
             self.view.probe_area_cm2,
             self.treatment.ppt_kpa,
         )
+
+    def _choose_window(self, index: int) -> None:
+        self.view.window_s = WINDOW_LENGTHS_S[index]
+        self.trace.set_window(self.view.window_s)
+        self._remember(window_s=self.view.window_s)
+
+    def _choose_sound(self, on: bool) -> None:
+        self.cues.reset()
+        self._remember(sound=on)
+
+    def _save_notes(self) -> None:
+        if self.recorder:
+            self.recorder.set_notes(self.notes_edit.toPlainText())
 
     def _choose_unit(self, index: int) -> None:
         self.view.unit = UNITS[index]
@@ -243,6 +335,7 @@ class MainWindow(QMainWindow):
             self.recordings_dir.mkdir(parents=True, exist_ok=True)
             session = SessionInfo(
                 client=self.treatment.client,
+                notes=self.notes_edit.toPlainText(),
                 probe_area_cm2=self.view.probe_area_cm2,
                 app_version=__version__,
             )
@@ -260,6 +353,8 @@ class MainWindow(QMainWindow):
     def _stop_recording(self) -> None:
         if self.recorder is None:
             return
+        self._notes_timer.stop()
+        self.recorder.set_notes(self.notes_edit.toPlainText())
         result = self.recorder.stop()
         self.recorder = None
         self.treatment.set_client_editable(True)
@@ -299,6 +394,9 @@ class MainWindow(QMainWindow):
         self.hold_display.show_hold(frame.hold)
         self.trace.show_frame(frame)
         now = time.monotonic()
+        cue = self.cues.update(now, frame.zone, frame.hold.reached)
+        if cue and self.player and self.sound_button.isChecked():
+            self.player.play(cue)
         if now - self._rate_mark[0] >= STATUS_INTERVAL_S:
             self._update_status(now)
 

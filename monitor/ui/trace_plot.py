@@ -38,6 +38,9 @@ class TracePlot(pg.PlotWidget):
         self._scale: tuple[float, str] | None = None
         self._marker_lines: list[pg.InfiniteLine] = []
 
+    def set_window(self, window_s: float) -> None:
+        self.setXRange(-window_s, 0, padding=0)
+
     def show_frame(self, frame: LiveFrame) -> None:
         self._show_markers(frame.markers)
         if self._scale != (frame.scale_max, frame.unit.symbol):
