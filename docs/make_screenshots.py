@@ -18,6 +18,7 @@ from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
 from monitor.calibration_wizard import Step
 from monitor.ui.main_window import MainWindow
+from monitor.ui.target_editor import TargetEditor
 from monitor.ui.theme import apply_dark_theme
 
 OUT = Path(__file__).parent / "images"
@@ -46,13 +47,37 @@ def open_window(app: QApplication, profile: str, folder: Path) -> MainWindow:
 
 
 def main_window(app: QApplication, folder: Path) -> None:
+    """The live tab mid-hold while recording, then the review of that recording."""
     window = open_window(app, "therapy", folder)
     window.treatment.client_edit.setText("C-0042")
     window.treatment.side_box.setCurrentText("left")
+    window.record_button.click()
     wait(app, lambda: False, 9.0)  # into the first hold (4.5-22 s)
     window.mark("trigger point found")
+    window.notes_edit.setPlainText("Left UT trigger point refers to the temple.")
     wait(app, lambda: False, 8.0)
     save(window, "main-window.png")
+    wait(app, lambda: False, 6.0)
+    window.treatment.side_box.setCurrentText("right")
+    wait(app, lambda: False, 14.0)  # the second hold, over the band
+    window.record_button.click()
+    window.tabs.setCurrentWidget(window.review)
+    wait(app, lambda: False, 0.5)
+    save(window, "review.png")
+    window.close()
+
+
+def target_editor(app: QApplication, folder: Path) -> None:
+    window = open_window(app, "steady", folder)
+    window.treatment.choose("Infraspinatus — ischemic compression", "left")
+    editor = TargetEditor(window.treatment.library, window.treatment.target, window)
+    editor.basis_box.setCurrentText("% PPT")
+    editor.low_box.setValue(70)
+    editor.high_box.setValue(90)
+    editor.show()
+    wait(app, lambda: False, 0.3)
+    save(editor, "target-editor.png")
+    editor.close()
     window.close()
 
 
@@ -80,6 +105,7 @@ def main() -> None:
     apply_dark_theme(app)
     folder = Path(tempfile.mkdtemp())
     main_window(app, folder)
+    target_editor(app, folder)
     calibration(app, folder)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from monitor.feedback import Zone
 
 GRACE_S = 0.5
@@ -66,3 +68,22 @@ class HoldTimer:
                 state = HoldState(0.0, state.longest_s, state.total_s, self.target_s)
         self._state = state
         return state
+
+
+def hold_durations(t: np.ndarray, in_band: np.ndarray, grace_s: float = GRACE_S) -> np.ndarray:
+    """Every hold in a recorded stretch, in seconds: what ``HoldTimer`` would have counted
+    live, computed on whole arrays for review.
+
+    A sample in band is credited the time since the previous sample; a stretch out of band
+    ends the hold once it has lasted ``grace_s`` (from its first to its last sample)."""
+    inside = np.flatnonzero(in_band)
+    if inside.size == 0:
+        return np.zeros(0)
+    credit = np.diff(t, prepend=t[0])[inside]
+    before, after = inside[:-1], inside[1:]
+    apart = after > before + 1
+    out_length = np.where(
+        apart, t[np.maximum(after - 1, 0)] - t[np.minimum(before + 1, t.size - 1)], 0
+    )
+    breaks = np.flatnonzero(apart & (out_length >= grace_s)) + 1
+    return np.add.reduceat(credit, np.concatenate([[0], breaks]))

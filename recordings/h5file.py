@@ -50,6 +50,7 @@ class H5Recording:
         self._file = file
         self._overview = OverviewBuilder()
         self._span = _Span()
+        self._pending: list[np.ndarray] = []  # samples of the partial newest chunk
         self.flushed_any = False  # has anything this file was given reached the disk?
         self._empty_size = path.stat().st_size  # the layout alone
 
@@ -83,9 +84,7 @@ class H5Recording:
     def write(self, samples: list[np.ndarray], tables: Mapping[str, list[tuple]]) -> None:
         if samples:
             block = np.concatenate(samples)
-            group = self._file[schema.SAMPLES_GROUP]
-            for column in schema.SAMPLE_COLUMNS:
-                _append(group[column.name], block[column.name])
+            self._write_samples(block)
             self._write_overview(self._overview.add(block["t"], block["force"]))
             self._span.add(block["t"])
         for name, rows in tables.items():
@@ -112,9 +111,30 @@ class H5Recording:
         self._file.flush()
         self.flushed_any = True
 
+    def _write_samples(self, block: np.ndarray | None, final: bool = False) -> None:
+        """Whole chunks to /samples, each written once, compressed; the rest to the tail
+        (``final``: everything to /samples, the tail emptied)."""
+        parts = [*self._pending, *([] if block is None else [block])]
+        if not parts:
+            return
+        pending = np.concatenate(parts)
+        chunk = schema.SAMPLE_CHUNK
+        whole = len(pending) if final else len(pending) // chunk * chunk
+        group = self._file[schema.SAMPLES_GROUP]
+        if whole:
+            for column in schema.SAMPLE_COLUMNS:
+                _append(group[column.name], pending[column.name][:whole])
+        rest = pending[whole:]
+        self._pending = [rest] if rest.size else []
+        tail = self._file[schema.SAMPLES_TAIL_GROUP]
+        for column in schema.SAMPLE_COLUMNS:
+            tail[column.name][: rest.size] = rest[column.name]
+        tail[schema.TAIL_COUNT][0] = rest.size
+
     def close_and_stamp(self, end_time: datetime | None = None, notes: str | None = None) -> None:
         """Finish the overview, close, and record when the session ended (default: now) and
         the notes as they stand at the end."""
+        self._write_samples(None, final=True)
         self._write_overview(self._overview.finish())
         self._file.flush()
         self._file.close()
@@ -185,6 +205,11 @@ def _write_layout(
         )
         dataset.attrs["unit"] = column.unit
         dataset.attrs["description"] = column.description
+    tail = file.create_group(schema.SAMPLES_TAIL_GROUP)
+    for column in schema.SAMPLE_COLUMNS:
+        # Written now, so its room is taken when the file is made, never mid-recording.
+        tail.create_dataset(column.name, data=np.zeros(schema.SAMPLE_CHUNK, column.dtype))
+    tail.create_dataset(schema.TAIL_COUNT, data=np.zeros(1, "<i8"))
     for name, dtype in schema.TABLES.items():
         file.create_dataset(
             name, shape=(0,), maxshape=(None,), dtype=dtype, chunks=(schema.TABLE_CHUNK,)
@@ -196,7 +221,6 @@ def _write_layout(
             shape=(0,),
             maxshape=(None,),
             dtype=schema.OVERVIEW_DTYPE,
-            chunks=(schema.OVERVIEW_CHUNK,),
-            **schema.COMPRESSION,
+            chunks=(schema.OVERVIEW_CHUNK,),  # uncompressed: rewritten in place as it grows
         )
         dataset.attrs["samples_per_row"] = level

@@ -71,6 +71,10 @@ def open_h5(path: Path) -> h5py.File:
     try:
         return h5py.File(path, "r")
     except DAMAGE as first:
+        if "truncated file" in str(first):
+            # Cut short (a copy or a download that stopped): SWMR reading skips HDF5's size
+            # check and can then loop forever on the missing metadata, so never try it.
+            raise NotARecordingError(f"{path}: the file is truncated (cut short)") from first
         try:  # still flagged as being written: a crash, or a recording in progress
             return h5py.File(path, "r", swmr=True)
         except DAMAGE:
@@ -112,11 +116,25 @@ def _opened(path: Path) -> Iterator[h5py.File]:
         file.close()
 
 
+def _tail(file: h5py.File) -> dict[str, np.ndarray]:
+    """The samples an unfinished file holds beyond /samples (none in a closed file)."""
+    names = [column.name for column in schema.SAMPLE_COLUMNS]
+    group = file.get(schema.SAMPLES_TAIL_GROUP)
+    if group is None:
+        return {name: np.zeros(0) for name in names}
+    if file.swmr_mode:
+        for dataset in group.values():
+            dataset.refresh()
+    count = int(np.clip(group[schema.TAIL_COUNT][0], 0, schema.SAMPLE_CHUNK))
+    return {name: group[name][:count] for name in names}
+
+
 def _read(path: Path, file: h5py.File) -> Recording:
     version = _check(path, file)
     group = file[schema.SAMPLES_GROUP]
     columns = {column.name: group[column.name] for column in schema.SAMPLE_COLUMNS}
     n = min(dataset.shape[0] for dataset in columns.values())
+    tail = _tail(file)
     session = _attributes(file[schema.SESSION_GROUP])
     return Recording(
         path=path,
@@ -126,7 +144,10 @@ def _read(path: Path, file: h5py.File) -> Recording:
         session=session,
         device=_attributes(file[schema.DEVICE_GROUP]),
         calibration=_attributes(file[schema.CALIBRATION_GROUP]),
-        samples={name: dataset[:n] for name, dataset in columns.items()},
+        samples={
+            name: np.concatenate([dataset[:n], tail[name].astype(dataset.dtype)])
+            for name, dataset in columns.items()
+        },
         events=_table(file, schema.EVENTS_DATASET, schema.EVENT_DTYPE),
         segments=_table(file, schema.SEGMENTS_DATASET, schema.SEGMENT_DTYPE),
         ppt_trials=_table(file, schema.PPT_TRIALS_DATASET, schema.PPT_TRIAL_DTYPE),
@@ -200,6 +221,7 @@ class ReviewFile:
                 if schema.overview_name(level) in self._file
             }
             self._times: dict[int, np.ndarray] = {}
+            self._tail = _tail(self._file)
         except (KeyError, NotARecordingError, *DAMAGE) as exc:
             self._file.close()
             if isinstance(exc, NotARecordingError):
@@ -215,23 +237,50 @@ class ReviewFile:
     def close(self) -> None:
         self._file.close()
 
+    def table(self, name: str) -> np.ndarray:
+        """A whole small table (``schema.EVENTS_DATASET``, segments, PPT trials): read anew on
+        each call, so a live file's latest rows show."""
+        if self._file.swmr_mode and name in self._file:
+            self._file[name].refresh()
+        return _table(self._file, name, schema.TABLES[name])
+
+    def samples_between(self, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
+        """Every sample's time and force with ``t0 <= t <= t1``, reading only that stretch."""
+        first, last = self._sample_range(t0, t1)
+        t = self._column("t", first, last)
+        keep = (t >= t0) & (t <= t1)
+        return t[keep], self._column("force", first, last)[keep]
+
     def refresh(self) -> None:
         """See what a writer appended since (SWMR)."""
         if self._file.swmr_mode:
             for dataset in (*self._samples.values(), *self._levels.values()):
                 dataset.refresh()
+        self._tail = _tail(self._file)
         self._times.clear()
 
     @property
-    def sample_count(self) -> int:
+    def _stored_count(self) -> int:
         return min(self._samples[column.name].shape[0] for column in schema.SAMPLE_COLUMNS)
+
+    @property
+    def sample_count(self) -> int:
+        return self._stored_count + self._tail["t"].size
+
+    def _column(self, name: str, first: int, last: int) -> np.ndarray:
+        """Rows ``first:last`` of a sample column, across /samples and the unfinished tail."""
+        stored = self._stored_count
+        head = self._samples[name][first : min(last, stored)] if first < stored else None
+        if last <= stored:
+            return head
+        tail = self._tail[name][max(first - stored, 0) : last - stored]
+        return tail if head is None else np.concatenate([head, tail.astype(head.dtype)])
 
     def time_span(self) -> tuple[float, float]:
         n = self.sample_count
         if n == 0:
             return (0.0, 0.0)
-        t = self._samples["t"]
-        return float(t[0]), float(t[n - 1])
+        return float(self._column("t", 0, 1)[0]), float(self._column("t", n - 1, n)[0])
 
     def envelope(self, t0: float, t1: float, max_points: int = 2000) -> Envelope:
         """Force between ``t0`` and ``t1`` in at most about ``max_points`` points: the samples
@@ -243,8 +292,8 @@ class ReviewFile:
             if (last - first) / level <= max_points or level == max(self._levels):
                 rows = self._levels[level][first // level : -(-last // level)]
                 return Envelope(rows["t"], rows["min"], rows["max"], level)
-        force = self._samples["force"][first:last]
-        return Envelope(self._samples["t"][first:last], force, force, 1)
+        force = self._column("force", first, last)
+        return Envelope(self._column("t", first, last), force, force, 1)
 
     def _sample_range(self, t0: float, t1: float) -> tuple[int, int]:
         """Sample indices covering [t0, t1], found in the finest overview's times (one row
@@ -259,7 +308,7 @@ class ReviewFile:
         if level not in self._times:
             source = self._levels[level] if level > 1 else None
             if source is None:
-                self._times[level] = self._samples["t"][: self.sample_count]
+                self._times[level] = self._column("t", 0, self.sample_count)
             else:
                 self._times[level] = source.fields("t")[:]
         return self._times[level]

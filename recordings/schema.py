@@ -17,6 +17,8 @@
     /segments               compound (k,): t_start, t_end, muscle, side, technique,
                                            band_low_kpa, band_high_kpa, band_basis
     /ppt_trials             compound (p,): t_start, t_stop, site, side, trial, ...
+    /samples_tail/<column>  the /samples columns, (SAMPLE_CHUNK,): samples not yet in /samples
+    /samples_tail/count     int64 (1,)    how many rows of the tail are valid (0 once closed)
     /overview/L64           compound: t, min, max of force per 64 samples
     /overview/L4096         compound: the same per 4096 samples
 
@@ -41,6 +43,11 @@ SESSION_GROUP = "session"
 DEVICE_GROUP = "device"
 CALIBRATION_GROUP = "calibration"
 SAMPLES_GROUP = "samples"
+#: Compressed chunks rewritten at every flush are stored anew each time (SWMR never reuses
+#: file space): /samples only ever receives whole chunks, and the partial newest one waits,
+#: uncompressed and rewritten in place, in the tail.
+SAMPLES_TAIL_GROUP = "samples_tail"
+TAIL_COUNT = "count"
 EVENTS_DATASET = "events"
 SEGMENTS_DATASET = "segments"
 PPT_TRIALS_DATASET = "ppt_trials"
@@ -128,7 +135,7 @@ EVENT_KINDS = {
     "note": "the session notes as the user left them at that moment; label = the whole text",
 }
 
-SAMPLE_CHUNK = 8192  # ~8 s at 1 kHz; big enough to compress well, small enough to flush often
+SAMPLE_CHUNK = 4096  # ~4 s at 1 kHz: compresses well; the uncompressed tail stays 156 KB
 TABLE_CHUNK = 256
 OVERVIEW_CHUNK = 1024
 COMPRESSION = {"compression": "gzip", "compression_opts": 4, "shuffle": True}

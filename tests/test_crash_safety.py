@@ -149,7 +149,7 @@ def test_full_disk_loses_nothing(tmp_path: Path) -> None:
             "6",
             "--rescue-dir",
             str(rescue_dir),
-            preexec_fn=lambda: _limit_file_size(200_000),
+            preexec_fn=lambda: _limit_file_size(400_000),
         )
         _, stderr = record.communicate(timeout=60)
     assert record.returncode == 1, stderr

@@ -29,6 +29,7 @@ NAMES = (
             schema.DEVICE_GROUP,
             schema.CALIBRATION_GROUP,
             schema.SAMPLES_GROUP,
+            schema.SAMPLES_TAIL_GROUP,
             schema.EVENTS_DATASET,
             schema.SEGMENTS_DATASET,
             schema.PPT_TRIALS_DATASET,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +47,7 @@ from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.hold_display import HoldDisplay
 from monitor.ui.pressure_gauge import PressureGauge
 from monitor.ui.readout import Readout
+from monitor.ui.review_tab import ReviewTab
 from monitor.ui.trace_plot import TracePlot
 from monitor.ui.treatment_bar import TreatmentBar
 from recordings import RecordingError, SessionInfo
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.readout = Readout()
         self.hold_display = HoldDisplay()
         self.trace = TracePlot(self.view.window_s)
+        self.review = ReviewTab()
         self._make_controls()
         self.setCentralWidget(self._layout(simulated))
         self._settings = settings or AppSettings()
@@ -198,9 +201,12 @@ class MainWindow(QMainWindow):
         column.addLayout(live, 5)
         column.addWidget(self.trace, 3)
         column.addWidget(self.notes_edit)
-        central = QWidget()
-        central.setLayout(column)
-        return central
+        live = QWidget()
+        live.setLayout(column)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(live, "Live")
+        self.tabs.addTab(self.review, "Review")
+        return self.tabs
 
     def _make_shortcuts(self) -> list[tuple[str, str]]:
         """Every action used during treatment has a key (a foot pedal can type one). Returns
@@ -221,6 +227,9 @@ class MainWindow(QMainWindow):
             ("[", "previous technique", lambda: bar.step(bar.technique_box, -1)),
             ("S", "sound cues on / off", self.sound_button.click),
             ("N", "write in the session notes", self.notes_edit.setFocus),
+            ("Ctrl+1", "the live tab", lambda: self.tabs.setCurrentIndex(0)),
+            ("Ctrl+2", "the review tab", lambda: self.tabs.setCurrentIndex(1)),
+            ("Ctrl+O", "open a recording to review", self.open_recording),
             ("Esc", "leave a text field (keys act as shortcuts again)", self._leave_field),
             ("F1", "this list", self.show_shortcuts),
         ]
@@ -361,6 +370,12 @@ class MainWindow(QMainWindow):
         self.record_button.setText("● Record")
         colour = theme.ALERT if result.error else theme.MUTED
         self._say_recording(result.describe(), colour)
+        if result.path.exists():
+            self.review.open(result.path)  # ready on the review tab
+
+    def open_recording(self) -> None:
+        self.tabs.setCurrentWidget(self.review)
+        self.review.choose_file(self.recordings_dir)
 
     def mark(self, label: str) -> None:
         event = self.acquisition.mark(label)
@@ -443,6 +458,7 @@ class MainWindow(QMainWindow):
             self.record_button.setChecked(False)
         self._disconnect_buffer()
         self.acquisition.stop()
+        self.review.close_file()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

@@ -1,0 +1,300 @@
+"""Review a recording: the whole session at a glance, a zoomed stretch, bands, segments,
+events, and how well each segment kept its band.
+
+The overview shows the whole file from its min/max pyramid; dragging the highlighted range
+on it (or zooming the detail plot) chooses what the detail shows, read from the file at the
+resolution the screen can use. Only the segment figures read every sample, once per file.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor.feedback import Zone
+from monitor.segment_stats import SegmentStats, segment_stats
+from monitor.ui import theme
+from recordings import NotARecordingError, RecordingError, ReviewFile
+from recordings.schema import EVENTS_DATASET, SEGMENTS_DATASET
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+DETAIL_POINTS = 4000  # about two screen widths: min/max pairs keep every peak
+OVERVIEW_POINTS = 2000
+#: Events drawn on the plots; connection chatter (connected, closed) would only clutter.
+SHOWN_EVENTS = {"marker", "gap", "error", "tare", "drift", "calibration", "continued"}
+STATS_COLUMNS = (
+    "Muscle",
+    "Side",
+    "Technique",
+    "Band kPa",
+    "Duration",
+    "Pressed",
+    "In band",
+    "Mean kPa",
+    "Peak kPa",
+    "CV",
+    "Longest hold",
+)
+
+
+def _seconds(value: float) -> str:
+    minutes, seconds = divmod(round(value), 60)
+    return f"{minutes}:{seconds:02d}" if minutes else f"{seconds} s"
+
+
+def _number(value: float, suffix: str = "", decimals: int = 0) -> str:
+    return "—" if not math.isfinite(value) else f"{value:.{decimals}f}{suffix}"
+
+
+def stats_row(stats: SegmentStats) -> list[str]:
+    band = (
+        f"{stats.band_low_kpa:.0f}–{stats.band_high_kpa:.0f}"
+        if math.isfinite(stats.band_low_kpa)
+        else "no PPT"
+    )
+    return [
+        stats.muscle,
+        stats.side,
+        stats.technique,
+        band,
+        _seconds(stats.duration_s),
+        _seconds(stats.contact_s),
+        _number(stats.in_band_pct, " %"),
+        _number(stats.mean_kpa),
+        _number(stats.peak_kpa),
+        _number(stats.cv_pct, " %", 1),
+        _seconds(stats.longest_hold_s),
+    ]
+
+
+class _SessionPlot(pg.PlotWidget):
+    """Pressure over session time with segment bands and event lines."""
+
+    def __init__(self) -> None:
+        super().__init__(background=theme.BACKGROUND)
+        self.setMenuEnabled(False)
+        self.showGrid(x=True, y=True, alpha=0.15)
+        self.setLabel("bottom", "session time", units="s")
+        self.setLabel("left", "kPa")
+        self.curve = self.plot(pen=pg.mkPen(theme.FOREGROUND, width=1.5))
+        self._decorations: list[object] = []
+
+    def decorate(self, segments: np.ndarray, events: np.ndarray, labels: bool) -> None:
+        for item in self._decorations:
+            self.removeItem(item)
+        self._decorations = []
+        band_colour = QColor(theme.ZONE_STYLES[Zone.IN].colour)
+        for index, row in enumerate(segments):
+            start, end = float(row["t_start"]), float(row["t_end"])
+            shade = QColor(theme.SURFACE if index % 2 else theme.BACKGROUND)
+            shade.setAlpha(255)
+            stripe = pg.LinearRegionItem(
+                (start, end), movable=False, brush=pg.mkBrush(shade), pen=pg.mkPen(None)
+            )
+            stripe.setZValue(-20)
+            self._add(stripe)
+            low, high = float(row["band_low_kpa"]), float(row["band_high_kpa"])
+            if math.isfinite(low) and math.isfinite(high):
+                band = QGraphicsRectItem(QRectF(start, low, end - start, high - low))
+                fill = QColor(band_colour)
+                fill.setAlpha(70)
+                band.setBrush(QBrush(fill))
+                edge = QPen(band_colour, 1)
+                edge.setCosmetic(True)
+                band.setPen(edge)
+                band.setZValue(-10)
+                self._add(band)
+            if labels:
+                title = pg.TextItem(
+                    f"{row['muscle']} {row['side']}".replace(" —", ""),
+                    color=theme.MUTED,
+                    anchor=(0, 0),
+                )
+                title.setPos(start, high if math.isfinite(high) else 0)
+                self._add(title)
+        for row in events:
+            if row["kind"] not in SHOWN_EVENTS:
+                continue
+            colour = theme.ALERT if row["kind"] in ("gap", "error") else theme.FOREGROUND
+            line = pg.InfiniteLine(
+                float(row["t"]),
+                angle=90,
+                movable=False,
+                pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
+                label=(row["label"] or row["kind"]) if labels else None,
+                labelOpts={"position": 0.95, "color": colour, "fill": theme.SURFACE},
+            )
+            self._add(line)
+
+    def _add(self, item: object) -> None:
+        self.addItem(item)
+        self._decorations.append(item)
+
+
+class ReviewTab(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.file: ReviewFile | None = None
+        self.stats: list[SegmentStats] = []
+        self.area_cm2 = 1.0
+        self.open_button = QPushButton("Open recording…")
+        self.open_button.setToolTip("Open a session file (Ctrl+O)")
+        self.open_button.clicked.connect(self.choose_file)
+        self.title = QLabel("No recording open.")
+        self.title.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setStyleSheet(f"color: {theme.ALERT.name()};")
+        self.overview = _SessionPlot()
+        self.overview.setMouseEnabled(x=False, y=False)
+        self.overview.setMaximumHeight(170)
+        self.range = pg.LinearRegionItem(
+            brush=pg.mkBrush(86, 180, 233, 50), pen=pg.mkPen(theme.ZONE_STYLES[Zone.UNDER].colour)
+        )
+        self.range.setZValue(10)
+        self.overview.addItem(self.range)
+        self.detail = _SessionPlot()
+        self.detail.setMouseEnabled(x=True, y=False)
+        self.range.sigRegionChanged.connect(self._range_moved)
+        self.detail.sigXRangeChanged.connect(self._detail_zoomed)
+        self.table = QTableWidget(0, len(STATS_COLUMNS))
+        self.table.setHorizontalHeaderLabels(STATS_COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setMaximumHeight(180)
+        self.table.cellDoubleClicked.connect(self.zoom_to_segment)
+        self.table.setToolTip(
+            "Pressed: time at 10 kPa or more. In band, mean and CV are of the pressed time. "
+            "Double-click a row to zoom to it."
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.open_button)
+        top.addWidget(self.title, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.overview, 2)
+        layout.addWidget(self.detail, 5)
+        layout.addWidget(self.table, 2)
+        self._syncing = False
+
+    # --- opening ------------------------------------------------------------------------
+
+    def choose_file(self, folder: Path | None = None) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open recording", str(folder or ""), "Recordings (*.h5);;All files (*)"
+        )
+        if path:
+            self.open(Path(path))
+
+    def open(self, path: Path) -> bool:
+        """Show ``path``; a file that is not a readable recording leaves a message, not a
+        crash, and whatever was open stays open."""
+        try:
+            review = ReviewFile(path)
+        except (NotARecordingError, RecordingError, OSError) as exc:
+            self.problem.setText(f"Cannot open {path.name}: {exc}")
+            return False
+        if self.file is not None:
+            self.file.close()
+        self.file = review
+        self.problem.setText("")
+        self.area_cm2 = float(review.session.get("probe_area_cm2", 1.0)) or 1.0
+        self._show_file()
+        return True
+
+    def close_file(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def _show_file(self) -> None:
+        review = self.file
+        assert review is not None
+        t0, t1 = review.time_span()
+        segments = review.table(SEGMENTS_DATASET)
+        events = review.table(EVENTS_DATASET)
+        session = review.session
+        client = session.get("client") or "no client"
+        notes = str(session.get("notes", "")).strip()
+        self.title.setText(
+            f"<b>{review.path.name}</b> · {client} · started {session.get('start_time', '?')}"
+            f" · {_seconds(t1 - t0)} · probe {self.area_cm2:g} cm²"
+            + (f"<br>Notes: {notes}" if notes else "")
+        )
+        overview = review.envelope(t0, t1, OVERVIEW_POINTS)
+        self._draw(self.overview, overview)
+        self.overview.decorate(segments, events, labels=False)
+        self.detail.decorate(segments, events, labels=True)
+        self.overview.setXRange(t0, t1, padding=0.01)
+        self.stats = self._segment_stats(segments)
+        self._fill_table()
+        self.range.setRegion((t0, t1))
+
+    def _segment_stats(self, segments: np.ndarray) -> list[SegmentStats]:
+        assert self.file is not None
+        stats = []
+        for row in segments:
+            t, force = self.file.samples_between(float(row["t_start"]), float(row["t_end"]))
+            stats.append(segment_stats(row, t, self._kpa(force)))
+        return stats
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self.stats))
+        for row, stats in enumerate(self.stats):
+            for column, text in enumerate(stats_row(stats)):
+                item = QTableWidgetItem(text)
+                if column >= 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+
+    # --- zoom ---------------------------------------------------------------------------
+
+    def _kpa(self, force_n: np.ndarray) -> np.ndarray:
+        return np.asarray(force_n, dtype=np.float64) * 10.0 / self.area_cm2
+
+    def _draw(self, plot: _SessionPlot, envelope) -> None:
+        t = np.repeat(envelope.t, 2)
+        values = np.column_stack([envelope.low, envelope.high]).ravel()
+        plot.curve.setData(t, self._kpa(values))
+
+    def _range_moved(self) -> None:
+        if self._syncing or self.file is None:
+            return
+        t0, t1 = self.range.getRegion()
+        self._syncing = True
+        self.detail.setXRange(t0, t1, padding=0)
+        self._syncing = False
+        self._draw(self.detail, self.file.envelope(t0, t1, DETAIL_POINTS))
+
+    def _detail_zoomed(self, _: object, x_range: tuple[float, float]) -> None:
+        if self._syncing or self.file is None:
+            return
+        self._syncing = True
+        self.range.setRegion(x_range)
+        self._syncing = False
+        self._draw(self.detail, self.file.envelope(*x_range, DETAIL_POINTS))
+
+    def zoom_to_segment(self, row: int, _: int = 0) -> None:
+        stats = self.stats[row]
+        margin = 0.05 * max(stats.duration_s, 1.0)
+        self.range.setRegion((stats.t_start - margin, stats.t_end + margin))

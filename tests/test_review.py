@@ -1,0 +1,105 @@
+"""The review tab on real files: figures per segment, zoom from the overview, bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from monitor.acquisition import CALIBRATED_DTYPE
+from monitor.ui.review_tab import ReviewTab
+from recordings import RecordingWriter, SessionInfo
+
+DEVICE = {"protocol": "fgb1", "identity": "SIM1", "raw_unit": "counts", "nominal_rate_hz": 1000.0}
+
+
+def make_session(path: Path, area_cm2: float = 1.0) -> None:
+    """Two 60 s segments at 1 kHz: left holds 150 kPa for 40 s, right goes over for 20 s."""
+    t = np.arange(120_000) / 1000
+    kpa = np.zeros(t.size)
+    kpa[(t >= 10) & (t < 50)] = 150
+    kpa[(t >= 70) & (t < 90)] = 150
+    kpa[(t >= 90) & (t < 110)] = 300
+    samples = np.zeros(t.size, CALIBRATED_DTYPE)
+    samples["seq"] = np.arange(t.size)
+    samples["t"] = samples["t_device"] = t
+    samples["force"] = kpa * area_cm2 / 10
+    writer = RecordingWriter(
+        path,
+        SessionInfo(client="C-9", notes="left first", probe_area_cm2=area_cm2),
+        DEVICE,
+        {"source": "test"},
+    )
+    writer.start()
+    for part in np.array_split(samples, 40):
+        writer.append(part)
+    writer.add_segment(0.0, 59.999, "Rhomboids", 100, 200, "left", "deep")
+    writer.add_segment(60.0, 119.999, "Rhomboids", 100, 200, "right", "deep")
+    writer.add_event(30.0, "marker", "trigger point found")
+    writer.close()
+
+
+@pytest.fixture
+def review(qtbot) -> ReviewTab:
+    tab = ReviewTab()
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    yield tab
+    tab.close_file()
+
+
+@pytest.mark.parametrize("area", [1.0, 0.5])
+def test_segment_figures_in_the_table(review: ReviewTab, tmp_path: Path, area: float) -> None:
+    make_session(tmp_path / "s.h5", area)
+    assert review.open(tmp_path / "s.h5")
+    rows = [
+        [review.table.item(row, col).text() for col in range(review.table.columnCount())]
+        for row in range(review.table.rowCount())
+    ]
+    assert rows[0] == [
+        "Rhomboids",
+        "left",
+        "deep",
+        "100–200",
+        "1:00",
+        "40 s",
+        "100 %",
+        "150",
+        "150",
+        "0.0 %",
+        "40 s",
+    ]
+    assert rows[1][5:] == ["40 s", "50 %", "225", "300", "33.3 %", "20 s"]
+    assert "C-9" in review.title.text() and "left first" in review.title.text()
+
+
+def test_overview_range_drives_the_detail(review: ReviewTab, tmp_path: Path) -> None:
+    make_session(tmp_path / "s.h5")
+    review.open(tmp_path / "s.h5")
+    x, _ = review.overview.curve.getData()
+    assert x.min() == pytest.approx(0, abs=0.1) and x.max() == pytest.approx(120, abs=0.1)
+    review.range.setRegion((29.0, 31.0))  # two seconds: every sample
+    x, _ = review.detail.curve.getData()
+    assert 28.8 <= x.min() <= 29.0 and 31.0 <= x.max() <= 31.2  # a few samples past the edges
+    assert np.unique(np.diff(np.unique(x))).max() == pytest.approx(0.001)
+    review.zoom_to_segment(1)
+    assert review.range.getRegion() == pytest.approx((57.0, 123.0), abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "Cannot open bad.h5"), (b"\x89HDF\r\n\x1a\n" + b"\0" * 100, "Cannot open bad.h5")],
+)
+def test_a_bad_file_gives_a_message_and_keeps_what_was_open(
+    review: ReviewTab, tmp_path: Path, content: bytes, message: str
+) -> None:
+    make_session(tmp_path / "good.h5")
+    review.open(tmp_path / "good.h5")
+    (tmp_path / "bad.h5").write_bytes(content)
+    assert not review.open(tmp_path / "bad.h5")
+    assert message in review.problem.text()
+    assert review.file is not None and review.file.path.name == "good.h5"
+    assert review.table.rowCount() == 2
+    assert not review.open(tmp_path / "missing.h5")
