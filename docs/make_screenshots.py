@@ -39,7 +39,7 @@ def save(widget: QWidget, name: str) -> None:
 def open_window(app: QApplication, profile: str, folder: Path) -> MainWindow:
     store = CalibrationStore(folder / "calibrations")
     acquisition = Acquisition(SimulatorConfig(profile=profile).to_url(), "fgb1", store)
-    window = MainWindow(acquisition, folder, simulated=True)
+    window = MainWindow(acquisition, folder)
     window.resize(1280, 800)
     acquisition.start()
     window.show()

@@ -40,6 +40,13 @@ class LiveBuffer:
                 column[: n - first] = values[name][first:]
             self._written += n
 
+    def clear(self) -> None:
+        """Forget what is held (another device: another session clock)."""
+        with self._lock:
+            self._written = 0
+            for column in self._columns.values():
+                column[:] = 0
+
     def window(self, seconds: float) -> tuple[np.ndarray, np.ndarray]:
         """Copies of time and force of the last ``seconds`` (by sample time), oldest first."""
         columns = self.columns(seconds, ("t", "force"))

@@ -90,6 +90,9 @@ class LiveView:
     def add_marker(self, t: float, label: str) -> None:
         self._markers.append((t, label))
 
+    def clear_markers(self) -> None:
+        self._markers.clear()
+
     @property
     def target(self) -> Target:
         return self._target

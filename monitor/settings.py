@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from calibration import UNITS
+from firmware_bridge.protocols import DECODERS
 
 SETTINGS_VERSION = 1
 #: The trace's window lengths on offer, s.
@@ -28,6 +29,7 @@ class AppSettings:
     window_s: float = 30.0
     sound: bool = True
     last_port: str = ""  # the device last used ("" for the built-in simulator)
+    protocol: str = "fgb1"  # what it spoke
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +54,8 @@ class AppSettings:
             values["probe_area_cm2"] = defaults.probe_area_cm2
         if values["side"] not in ("—", "left", "right"):
             values["side"] = defaults.side
+        if values["protocol"] not in DECODERS:
+            values["protocol"] = defaults.protocol
         if values["window_s"] not in WINDOW_LENGTHS_S:
             values["window_s"] = defaults.window_s
         return cls(**values)

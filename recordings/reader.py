@@ -270,11 +270,11 @@ class ReviewFile:
     def _column(self, name: str, first: int, last: int) -> np.ndarray:
         """Rows ``first:last`` of a sample column, across /samples and the unfinished tail."""
         stored = self._stored_count
-        head = self._samples[name][first : min(last, stored)] if first < stored else None
+        head = self._samples[name][first : min(last, stored)]
         if last <= stored:
             return head
         tail = self._tail[name][max(first - stored, 0) : last - stored]
-        return tail if head is None else np.concatenate([head, tail.astype(head.dtype)])
+        return np.concatenate([head, tail.astype(head.dtype)])
 
     def time_span(self) -> tuple[float, float]:
         n = self.sample_count

@@ -136,9 +136,7 @@ def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
         url = SimulatorConfig(rate_hz=rate_hz, profile=profile).to_url()
         acquisition = Acquisition(url, "fgb1", store)
         sound = sound or (HeardCues(), "")
-        window = MainWindow(
-            acquisition, recordings_dir or tmp_path, simulated=True, open_sound=lambda: sound
-        )
+        window = MainWindow(acquisition, recordings_dir or tmp_path, open_sound=lambda: sound)
         qtbot.addWidget(window)
         window.resize(1100, 760)
         acquisition.start()

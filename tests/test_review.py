@@ -103,3 +103,12 @@ def test_a_bad_file_gives_a_message_and_keeps_what_was_open(
     assert review.file is not None and review.file.path.name == "good.h5"
     assert review.table.rowCount() == 2
     assert not review.open(tmp_path / "missing.h5")
+
+
+def test_an_empty_recording_opens_with_nothing_to_show(review: ReviewTab, tmp_path: Path) -> None:
+    writer = RecordingWriter(tmp_path / "empty.h5", SessionInfo(), DEVICE, {"source": "test"})
+    writer.start()
+    writer.close()
+    assert review.open(tmp_path / "empty.h5")
+    x, _ = review.overview.curve.getData()
+    assert review.table.rowCount() == 0 and (x is None or x.size == 0)

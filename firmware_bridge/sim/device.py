@@ -28,6 +28,9 @@ class SimulatorConfig:
     profile: str = "therapy"
     seed: int = 3  # its first hold (140 kPa, 18 s) lands in the default band: the demo shows a hold
     clock_start_us: int = 0  # the device clock at power-on (to test the u32 wrap)
+    #: Stamp samples with the host's monotonic clock (mod 2^32 us) at which they were made,
+    #: so a process on the same machine can measure their latency (benchmarks/live.py).
+    host_clock: bool = False
 
     def __post_init__(self) -> None:
         if self.protocol not in PERSONALITIES:
@@ -46,6 +49,7 @@ class SimulatorConfig:
                 "profile": self.profile,
                 "seed": self.seed,
                 "clock_start_us": self.clock_start_us,
+                "host_clock": int(self.host_clock),
             }
         )
         return f"{SCHEME}://?{query}"
@@ -61,6 +65,7 @@ class SimulatorConfig:
             "profile": str,
             "seed": int,
             "clock_start_us": int,
+            "host_clock": lambda text: bool(int(text)),
         }
         options = {}
         for key, values in parse_qs(parts.query, strict_parsing=bool(parts.query)).items():
@@ -214,6 +219,7 @@ class SimulatedDevice:
         seq = np.arange(self._sent, due, dtype=np.int64)
         t = self._stream_start - self._powered_at + (seq - self._stream_first) / self.rate_hz
         force = self.profile.force_at(t) + self._rng.normal(0.0, NOISE_N, seq.size)
-        t_us = self.config.clock_start_us + np.rint(t * 1e6).astype(np.int64)
+        made_at = t + (self._powered_at if self.config.host_clock else 0.0)
+        t_us = self.config.clock_start_us + np.rint(made_at * 1e6).astype(np.int64)
         self._sent = due
         return out + self.personality.encode(seq, t_us, force)

@@ -18,12 +18,13 @@ class CommandError(Exception):
         self.exit_status = exit_status
 
 
-def add_protocol_option(parser: argparse.ArgumentParser) -> None:
+def add_protocol_option(parser: argparse.ArgumentParser, default: str | None = "fgb1") -> None:
     parser.add_argument(
         "--protocol",
         choices=sorted(DECODERS),
-        default="fgb1",
-        help="the device's protocol (default: fgb1, our firmware's framed binary protocol)",
+        default=default,
+        help="the device's protocol (default: "
+        + ("fgb1, our firmware's framed binary protocol)" if default else "as last time)"),
     )
 
 

@@ -23,7 +23,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--protocol", choices=sorted(PERSONALITIES), default="fgb1")
     parser.add_argument("--rate", type=positive_float, default=1000.0, help="samples/s")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="therapy")
-    parser.add_argument("--seed", type=int, default=8, help="seed of the therapy profile")
+    parser.add_argument(
+        "--seed", type=int, default=SimulatorConfig.seed, help="seed of the therapy profile"
+    )
+    parser.add_argument(
+        "--host-clock",
+        action="store_true",
+        help="stamp samples with this machine's monotonic clock (to measure latency)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
     from firmware_bridge.sim.pty_server import serve_pty
 
     try:
-        config = SimulatorConfig(args.protocol, args.rate, args.profile, args.seed)
+        config = SimulatorConfig(
+            args.protocol, args.rate, args.profile, args.seed, host_clock=args.host_clock
+        )
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     stop = threading.Event()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 from calibration import CalibrationStore
+from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
 from monitor.paths import calibrations_dir
 from monitor.ui import settings_store
@@ -39,17 +40,21 @@ def quit_on_signals(app: QApplication) -> QTimer:
     return timer
 
 
-def run_app(port: str, protocol: str) -> int:
+def run_app(port: str | None, protocol: str | None) -> int:
+    """The app on ``port`` (None: the device used last time, else the simulator)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pressure Monitor")
     apply_dark_theme(app)
-    acquisition = Acquisition(port, protocol, CalibrationStore(calibrations_dir()))
     stored = QSettings("pressure-monitor", "Pressure Monitor")
+    settings = settings_store.load(stored)
+    if port is None:
+        port = settings.last_port or SimulatorConfig().to_url()
+        protocol = protocol or (settings.protocol if settings.last_port else "fgb1")
+    acquisition = Acquisition(port, protocol or "fgb1", CalibrationStore(calibrations_dir()))
     window = MainWindow(
         acquisition,
         default_recordings_dir(),
-        simulated=port.startswith("fgsim"),
-        settings=settings_store.load(stored),
+        settings=settings,
         on_settings_changed=lambda settings: settings_store.save(stored, settings),
     )
     acquisition.start()

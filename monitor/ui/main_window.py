@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,6 +44,7 @@ from monitor.targets import SegmentSpec
 from monitor.ui import theme
 from monitor.ui.audio import CuePlayer, open_sound
 from monitor.ui.calibration_dialog import CalibrationDialog
+from monitor.ui.device_panel import DevicePanel
 from monitor.ui.hold_display import HoldDisplay
 from monitor.ui.pressure_gauge import PressureGauge
 from monitor.ui.readout import Readout
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         self,
         acquisition: Acquisition,
         recordings_dir: Path,
-        simulated: bool = False,
+        connect_device: Callable[[str, str], Acquisition] | None = None,
         library: TargetLibrary | None = None,
         clients: ClientStore | None = None,
         settings: AppSettings | None = None,
@@ -70,8 +71,10 @@ class MainWindow(QMainWindow):
         open_sound: Callable[[], tuple[CuePlayer | None, str]] = open_sound,
     ) -> None:
         super().__init__()
-        self.setWindowTitle("Pressure Monitor" + (" — simulated device" if simulated else ""))
         self.acquisition = acquisition
+        self._connect_device = connect_device or (
+            lambda port, protocol: Acquisition(port, protocol, acquisition.store)
+        )
         self.recordings_dir = recordings_dir
         self.treatment = TreatmentBar(
             library or TargetLibrary.load(target_edits_path()),
@@ -92,7 +95,8 @@ class MainWindow(QMainWindow):
         self.trace = TracePlot(self.view.window_s)
         self.review = ReviewTab()
         self._make_controls()
-        self.setCentralWidget(self._layout(simulated))
+        self.setCentralWidget(self._layout())
+        self._show_device()
         self._settings = settings or AppSettings()
         self._on_settings_changed = on_settings_changed
         self._apply(self._settings)
@@ -130,6 +134,13 @@ class MainWindow(QMainWindow):
         self.calibrate_button.clicked.connect(self.open_calibration)
         self.recording_label = QLabel("not recording")
         self.recording_label.setStyleSheet(f"color: {theme.MUTED.name()};")
+        self.device_panel = DevicePanel(self.acquisition.port, self.acquisition.decoder.name)
+        self.device_panel.chosen.connect(self.switch_device)
+        self.simulated_tag = QLabel("SIMULATED DEVICE")
+        self.simulated_tag.setStyleSheet(
+            f"color: {theme.BACKGROUND.name()}; background: #E69F00; font-weight: bold;"
+            "padding: 3px 8px; border-radius: 4px;"
+        )
         self.sound_button = QPushButton("♪ Sound cues")
         self.sound_button.setCheckable(True)
         self.sound_button.toggled.connect(self._choose_sound)
@@ -151,19 +162,16 @@ class MainWindow(QMainWindow):
         self._notes_timer.timeout.connect(self._save_notes)
         self.notes_edit.textChanged.connect(self._notes_timer.start)
 
-    def _layout(self, simulated: bool) -> QWidget:
-        # Row 1, the treatment: who, which muscle and technique, which side; row 2 the
-        # recording and the instrument: units, probe, zero and calibration.
+    def _layout(self) -> QWidget:
+        # Rows 1-2, the treatment (who, muscle, technique, side; band and PPT) and the device;
+        # row 3 the recording and the instrument: units, probe, zero and calibration.
         treatment = QHBoxLayout()
         treatment.addWidget(self.treatment)
         treatment.addStretch(1)
-        if simulated:
-            tag = QLabel("SIMULATED DEVICE")
-            tag.setStyleSheet(
-                f"color: {theme.BACKGROUND.name()}; background: #E69F00; font-weight: bold;"
-                "padding: 3px 8px; border-radius: 4px;"
-            )
-            treatment.addWidget(tag)
+        device = QVBoxLayout()
+        device.addWidget(self.simulated_tag, alignment=Qt.AlignmentFlag.AlignRight)
+        device.addWidget(self.device_panel)
+        treatment.addLayout(device)
         instrument = QHBoxLayout()
         for widget in (
             self.record_button,
@@ -356,6 +364,7 @@ class MainWindow(QMainWindow):
             return
         self.recorder = recorder
         self.treatment.set_client_editable(False)
+        self.device_panel.set_locked(True)
         self.record_button.setText("■ Stop")
         self._say_recording(f"● REC {path.name}", theme.ALERT)
 
@@ -367,11 +376,32 @@ class MainWindow(QMainWindow):
         result = self.recorder.stop()
         self.recorder = None
         self.treatment.set_client_editable(True)
+        self.device_panel.set_locked(False)
         self.record_button.setText("● Record")
         colour = theme.ALERT if result.error else theme.MUTED
         self._say_recording(result.describe(), colour)
         if result.path.exists():
             self.review.open(result.path)  # ready on the review tab
+
+    def switch_device(self, port: str, protocol: str) -> None:
+        """Read from another device: the old one is released first. Never while recording."""
+        if self.recorder is not None:
+            self.statusBar().showMessage("Stop recording to change device", 6000)
+            return
+        self._disconnect_buffer()
+        self.acquisition.stop()
+        self.buffer.clear()
+        self.view.clear_markers()
+        self.acquisition = self._connect_device(port, protocol)
+        self._disconnect_buffer = self.acquisition.connect(self.buffer.on_samples)
+        self.acquisition.start()
+        self._show_device()
+        self._remember(last_port="" if port.startswith("fgsim") else port, protocol=protocol)
+
+    def _show_device(self) -> None:
+        simulated = self.acquisition.port.startswith("fgsim")
+        self.simulated_tag.setVisible(simulated)
+        self.setWindowTitle("Pressure Monitor" + (" — simulated device" if simulated else ""))
 
     def open_recording(self) -> None:
         self.tabs.setCurrentWidget(self.review)

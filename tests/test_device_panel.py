@@ -1,0 +1,69 @@
+"""The device panel: ports found, the simulator offered, switching devices while live."""
+
+from __future__ import annotations
+
+from conftest import needs_pty
+
+from firmware_bridge.ports import PortInfo, serial_ports
+from monitor.ui.device_panel import SIMULATOR_LABEL, DevicePanel
+
+GAUGE = PortInfo("/dev/ttyUSB0", "FT232R USB UART", 0x0403, 0x6001)
+
+
+def test_panel_lists_ports_usb_ids_and_the_simulator(qtbot) -> None:
+    panel = DevicePanel("fgsim://", "fgb1", find_ports=lambda: [GAUGE])
+    qtbot.addWidget(panel)
+    items = [panel.port_box.itemText(i) for i in range(panel.port_box.count())]
+    assert items == [SIMULATOR_LABEL, "/dev/ttyUSB0 (FT232R USB UART 0403:6001)"]
+    assert panel.port.startswith("fgsim://")
+    remembered = DevicePanel("/dev/ttyACM3", "ascii", find_ports=lambda: [GAUGE])
+    qtbot.addWidget(remembered)
+    assert remembered.port_box.currentText() == "/dev/ttyACM3 (not found)"
+    assert remembered.protocol_box.currentText() == "ascii"
+
+
+def test_listing_ports_on_this_machine_never_fails() -> None:
+    ports = serial_ports()
+    assert all(port.device for port in ports)
+
+
+@needs_pty
+def test_switching_to_a_serial_device_and_back(open_window, qtbot, simulator) -> None:
+    window = open_window("steady")  # the built-in simulator, 200 kPa
+    assert window.simulated_tag.isVisible()
+    sim = simulator("--protocol", "ascii", "--rate", "200", "--profile", "weights")
+    panel = window.device_panel
+    panel.rescan(sim.port)
+    panel.protocol_box.setCurrentText("ascii")
+    panel.connect_button.click()
+    assert window.acquisition.port == sim.port
+    qtbot.waitUntil(lambda: window.acquisition.status().samples > 50, timeout=5000)
+    assert not window.simulated_tag.isVisible()
+    assert window.windowTitle() == "Pressure Monitor"
+    assert window._settings.last_port == sim.port and window._settings.protocol == "ascii"
+    qtbot.waitUntil(lambda: "connected to " + sim.port in window.statusBar().currentMessage())
+    panel.port_box.setCurrentIndex(0)
+    panel.connect_button.click()
+    assert window.acquisition.port.startswith("fgsim://")
+    assert window.simulated_tag.isVisible()
+    assert window._settings.last_port == ""
+
+
+def test_a_port_that_cannot_open_is_reported_and_the_app_goes_on(open_window, qtbot) -> None:
+    window = open_window("steady")
+    window.switch_device("/dev/no-such-gauge", "ascii")
+    qtbot.waitUntil(lambda: "⚠" in window.statusBar().currentMessage(), timeout=5000)
+    assert "no-such-gauge" in window.statusBar().currentMessage()
+    window.switch_device(window.device_panel.port, "fgb1")  # the simulator again
+    qtbot.waitUntil(lambda: window.acquisition.status().samples > 50, timeout=5000)
+
+
+def test_the_device_cannot_change_while_recording(open_window, qtbot) -> None:
+    window = open_window("steady")
+    window.record_button.click()
+    assert not window.device_panel.connect_button.isEnabled()
+    port = window.acquisition.port
+    window.switch_device("/dev/ttyUSB9", "ascii")
+    assert window.acquisition.port == port
+    window.record_button.click()
+    assert window.device_panel.connect_button.isEnabled()
