@@ -6,16 +6,16 @@
 For each rate it prints, for the app's window and for a naive window (one curve redrawn with
 the whole history every frame, as a first version would), side by side with their ratio:
 
-- frames/s: frames painted (the gauge's paint events) per second;
+- frames/s: new frames painted per second (paint events showing a newer sample than the last);
 - latency p50 / p95: from the moment the simulator made the newest sample on screen (it stamps
   samples with the machine's monotonic clock, ``simulate --host-clock``) to the paint that
   showed it;
 - CPU: user + system time of the whole process (reader thread, decoding, display) per
   second of wall time, in % of one core.
 
-The soak run feeds the app's window at 10 kHz: ten times the samples of a 1 kHz session per
-second, so 12 min stand for a 2 h session at 1 kHz. It prints resident memory every minute and
-its slope after the first minute (goal: flat, i.e. near 0 MB/h).
+The soak run feeds the app's window at 10 kHz and records it: ten times the samples of a 1 kHz
+session per second, so 12 min stand for a 2 h session at 1 kHz. It prints resident memory
+every minute and its slope after the first minute (goal: flat, i.e. near 0 MB/h).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,12 +34,12 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from monitor.acquisition import Acquisition
 from monitor.ui.main_window import REFRESH_INTERVAL_MS, MainWindow
-from monitor.ui.theme import apply_dark_theme
+from monitor.ui.theme import apply_theme
 
 WRAP_S = 2**32 / 1e6  # the device clock is u32 microseconds
 WARM_UP_S = 5.0
@@ -67,6 +68,7 @@ class LatencyProbe(QObject):
         self._newest_shown = newest_shown  # () -> session time of the newest sample drawn
         self.latencies: list[float] = []
         self.paints = 0
+        self._last_painted: float | None = None
         acquisition.connect(self._on_samples)
         widget.installEventFilter(self)
 
@@ -81,7 +83,8 @@ class LatencyProbe(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Paint and self._offset is not None:
             newest = self._newest_shown()
-            if newest is not None:
+            if newest is not None and newest != self._last_painted:  # a new frame's first paint
+                self._last_painted = newest
                 now = time.monotonic()
                 made = newest + self._offset  # the simulator's clock, mod 2^32 us
                 made += round((now - made) / WRAP_S) * WRAP_S
@@ -120,8 +123,10 @@ def cpu_seconds() -> float:
 
 
 def run_for(app: QApplication, seconds: float) -> None:
-    QTimer.singleShot(int(seconds * 1000), app.quit)
-    app.exec()
+    """Run Qt's event loop for ``seconds`` (not app.quit(): in Qt 6 that closes the windows)."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
 
 
 def measure(app: QApplication, rate_hz: float, seconds: float, naive: bool) -> dict:
@@ -136,8 +141,8 @@ def measure(app: QApplication, rate_hz: float, seconds: float, naive: bool) -> d
             frames: list[float] = []
             original = window.view.frame
 
-            def frame_and_note():
-                frame = original()
+            def frame_and_note(with_trace: bool = True):
+                frame = original(with_trace)
                 if window.buffer.written:
                     frames.append(float(window.buffer.window(0.0)[0][-1]))
                 return frame
@@ -161,9 +166,11 @@ def measure(app: QApplication, rate_hz: float, seconds: float, naive: bool) -> d
             "status": acquisition.status(),
         }
     finally:
-        window.close()
-        if not naive:
+        if naive:
+            window.timer.stop()
+        else:
             window.shutdown()
+        window.close()
         acquisition.stop()
         simulator.terminate()
         simulator.wait(10)
@@ -175,12 +182,16 @@ def rss_mb() -> float:
 
 
 def soak(app: QApplication, seconds: float) -> None:
+    """The window live and recording at 10 kHz for ``seconds``, memory noted every minute."""
     simulator, port = start_simulator(10_000)
     acquisition = Acquisition(port, "fgb1")
-    window = MainWindow(acquisition, Path("/nonexistent"), open_sound=lambda: (None, ""))
+    folder = Path(tempfile.mkdtemp(prefix="pm-soak-"))
+    window = MainWindow(acquisition, folder, open_sound=lambda: (None, ""))
     window.resize(1280, 800)
     acquisition.start()
     window.show()
+    run_for(app, 1.0)
+    window.record_button.click()
     points: list[tuple[float, float]] = []
     start = time.monotonic()
     try:
@@ -192,10 +203,12 @@ def soak(app: QApplication, seconds: float) -> None:
                 f"soak  {points[-1][0]:6.0f} s  {samples:11,d} samples  RSS {points[-1][1]:7.1f} MB"
             )
     finally:
-        window.shutdown()
+        window.shutdown()  # stops the recording
         window.close()
         simulator.terminate()
         simulator.wait(10)
+    for file in folder.glob("*.h5"):
+        print(f"soak  recording {file.name}: {file.stat().st_size / 1e6:.1f} MB")
     if len(points) >= 3:
         t, rss = np.array(points[1:]).T
         slope = np.polyfit(t / 3600, rss, 1)[0]
@@ -205,15 +218,14 @@ def soak(app: QApplication, seconds: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--rates", type=float, nargs="+", default=[1000.0, 10_000.0])
+    parser.add_argument("--rates", type=float, nargs="*", default=[1000.0, 10_000.0])
     parser.add_argument("--soak", type=float, default=0.0, help="seconds of memory soak")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    apply_dark_theme(app)
+    apply_theme(app)
     for rate in args.rates:
         ours = measure(app, rate, args.seconds, naive=False)
         naive = measure(app, rate, args.seconds, naive=True)
-        print(ours, naive)
         dropped = ours["status"].dropped_samples
         print(f"--- {rate:,.0f} samples/s, {args.seconds:g} s (dropped by the app: {dropped})")
         for key, label, unit, better_high in (

@@ -19,7 +19,7 @@ from monitor.acquisition import Acquisition
 from monitor.calibration_wizard import Step
 from monitor.ui.main_window import MainWindow
 from monitor.ui.target_editor import TargetEditor
-from monitor.ui.theme import apply_dark_theme
+from monitor.ui.theme import apply_theme
 
 OUT = Path(__file__).parent / "images"
 
@@ -67,6 +67,17 @@ def main_window(app: QApplication, folder: Path) -> None:
     window.close()
 
 
+def light_theme(app: QApplication, folder: Path) -> None:
+    """The live tab in the light theme, for bright rooms."""
+    apply_theme(app, "light")
+    window = open_window(app, "therapy", folder)
+    window.treatment.client_edit.setText("C-0042")
+    wait(app, lambda: False, 12.0)
+    save(window, "main-window-light.png")
+    window.close()
+    apply_theme(app, "dark")
+
+
 def target_editor(app: QApplication, folder: Path) -> None:
     window = open_window(app, "steady", folder)
     window.treatment.choose("Infraspinatus — ischemic compression", "left")
@@ -102,10 +113,11 @@ def calibration(app: QApplication, folder: Path) -> None:
 def main() -> None:
     os.environ.setdefault("PRESSURE_MONITOR_DATA", tempfile.mkdtemp())
     app = QApplication.instance() or QApplication([])
-    apply_dark_theme(app)
+    apply_theme(app)
     folder = Path(tempfile.mkdtemp())
     main_window(app, folder)
     target_editor(app, folder)
+    light_theme(app, folder)
     calibration(app, folder)
 
 

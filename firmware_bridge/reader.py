@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MIN_READ = 1
 #: Reads are at least this far apart, so that a fast stream is decoded in blocks of many
 #: samples rather than one frame per call; it adds at most this much latency.
-READ_INTERVAL_S = 0.005
+READ_INTERVAL_S = 0.010
 
 
 @dataclass(frozen=True)

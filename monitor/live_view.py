@@ -16,9 +16,10 @@ from monitor.targets import BandError, Target, TargetBand
 WINDOW_S = 30.0  # the trace's fixed width
 SMOOTHING_S = 0.15  # the readout averages this much, so tremor does not make digits dance
 GAUGE_HEADROOM = 1.5  # the gauge reaches this far above the band's top
-#: The trace never gets more points than this: min/max pairs per bucket, more than a screen
-#: has pixels across, so peaks stay visible while redrawing stays cheap at any sample rate.
-MAX_TRACE_POINTS = 3000
+#: The trace never gets more points than this: min/max pairs, one per 1-2 pixels of a trace
+#: on a laptop or desktop screen, so peaks stay visible while redrawing stays cheap at any
+#: sample rate (the stroke is the largest cost of a frame).
+MAX_TRACE_POINTS = 1600
 _KPA = unit_named("kPa")
 
 
@@ -126,8 +127,10 @@ class LiveView:
         newtons = from_display(kpa, _KPA, self.probe_area_cm2)
         return float(to_display(newtons, self.unit, self.probe_area_cm2))
 
-    def frame(self) -> LiveFrame:
-        t, force = self.buffer.window(self.window_s)
+    def frame(self, with_trace: bool = True) -> LiveFrame:
+        """What the screen shows now; without ``with_trace`` the trace arrays are left empty
+        (a frame that only moves the gauge need not copy the whole window)."""
+        t, force = self.buffer.window(self.window_s if with_trace else SMOOTHING_S)
         try:
             band: TargetBand | None = self.band_kpa()
             band_problem = ""
@@ -152,7 +155,7 @@ class LiveView:
             for when, label in self._markers
             if newest - self.window_s <= when <= newest + 1.0
         )
-        trace_t, trace_force = min_max_decimate(t, force)
+        trace_t, trace_force = min_max_decimate(t, force) if with_trace else (t[:0], force[:0])
         return LiveFrame(
             t=trace_t - t[-1] if t.size else trace_t,
             value=to_display(trace_force, self.unit, self.probe_area_cm2),

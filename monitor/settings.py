@@ -17,6 +17,9 @@ from firmware_bridge.protocols import DECODERS
 SETTINGS_VERSION = 1
 #: The trace's window lengths on offer, s.
 WINDOW_LENGTHS_S = (10.0, 30.0, 60.0, 90.0)
+#: Colour themes (monitor/ui/theme.py defines them): dark for a dim treatment room, light
+#: for a bright one.
+THEME_NAMES = ("dark", "light")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class AppSettings:
     sound: bool = True
     last_port: str = ""  # the device last used ("" for the built-in simulator)
     protocol: str = "fgb1"  # what it spoke
+    theme: str = "dark"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,6 +60,8 @@ class AppSettings:
             values["side"] = defaults.side
         if values["protocol"] not in DECODERS:
             values["protocol"] = defaults.protocol
+        if values["theme"] not in THEME_NAMES:
+            values["theme"] = defaults.theme
         if values["window_s"] not in WINDOW_LENGTHS_S:
             values["window_s"] = defaults.window_s
         return cls(**values)

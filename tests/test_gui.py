@@ -73,7 +73,7 @@ def test_zone_changes_with_the_chosen_muscle(open_window, qtbot) -> None:
 
 def test_band_is_drawn_on_trace_and_gauge(open_window, qtbot) -> None:
     window = open_window("steady")
-    assert window.trace.band.getRegion() == pytest.approx((120, 170))
+    qtbot.waitUntil(lambda: window.trace.band.getRegion() == pytest.approx((120, 170)))
     qtbot.wait(200)
     image = window.gauge.grab().toImage()
     frame = window.gauge.frame
@@ -263,10 +263,10 @@ def test_relative_band_waits_for_the_clients_ppt_then_follows_it(open_window, qt
     bar._target_changed()  # what closing the editor does
     assert bar.band_label.text() == "70–90 % of PPT (edited)"
     qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.NO_BAND.text)
-    assert not window.trace.band.isVisible()
+    qtbot.waitUntil(lambda: not window.trace.band.isVisible())
     bar.ppt_box.setValue(250)  # 175-225 kPa
     qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.ZONE_STYLES[Zone.IN].text)
-    assert window.trace.band.getRegion() == pytest.approx((175, 225))
+    qtbot.waitUntil(lambda: window.trace.band.getRegion() == pytest.approx((175, 225)))
     assert bar.clients.threshold("C-0042", "Infraspinatus", "left").kpa == 250
     bar.side_box.setCurrentText("right")  # no PPT measured on the right
     qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.NO_BAND.text)

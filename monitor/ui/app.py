@@ -15,7 +15,7 @@ from monitor.acquisition import Acquisition
 from monitor.paths import calibrations_dir
 from monitor.ui import settings_store
 from monitor.ui.main_window import MainWindow
-from monitor.ui.theme import apply_dark_theme
+from monitor.ui.theme import apply_theme
 
 
 def default_recordings_dir() -> Path:
@@ -44,9 +44,9 @@ def run_app(port: str | None, protocol: str | None) -> int:
     """The app on ``port`` (None: the device used last time, else the simulator)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pressure Monitor")
-    apply_dark_theme(app)
     stored = QSettings("pressure-monitor", "Pressure Monitor")
     settings = settings_store.load(stored)
+    apply_theme(app, settings.theme)
     if port is None:
         port = settings.last_port or SimulatorConfig().to_url()
         protocol = protocol or (settings.protocol if settings.last_port else "fgb1")

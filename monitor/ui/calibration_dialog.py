@@ -83,10 +83,10 @@ class CalibrationDialog(QDialog):
         verdict_font.setBold(True)
         self.verdict.setFont(verdict_font)
         self.verdict.setVisible(False)
-        self.residual_plot = pg.PlotWidget(background=theme.SURFACE)
+        self.residual_plot = pg.PlotWidget(background=theme.surface())
         self.residual_plot.setLabel("bottom", "load (N)")
         self.residual_plot.setLabel("left", "residual", units="N")
-        self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.MUTED))
+        self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.muted()))
         self.fit_summary = QLabel("")
         self.accept_line = QPushButton("Use the straight line")
         self.accept_line.clicked.connect(lambda: self.accept_fit(second_order=False))
@@ -208,7 +208,7 @@ class CalibrationDialog(QDialog):
                 f"({result.error_pct:+.2f} %, tolerance ±{result.tolerance_n:.2f} N)"
             )
             self.verdict.setStyleSheet(
-                f"background: {colour.name()}; color: {theme.BACKGROUND.name()};"
+                f"background: {colour.name()}; color: {theme.ON_ZONE.name()};"
                 "padding: 6px; border-radius: 6px;"
             )
             self.verdict.setVisible(True)
@@ -217,7 +217,7 @@ class CalibrationDialog(QDialog):
         report = self.wizard.report
         loads = np.array([p.load_n for p in self.wizard.points])
         self.residual_plot.clear()
-        self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.MUTED))
+        self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.muted()))
         for residuals, colour, name in (
             (report.residuals_n, theme.ZONE_STYLES[Zone.UNDER].colour, "straight line"),
             (report.quadratic_residuals_n, theme.ZONE_STYLES[Zone.OVER].colour, "second order"),
@@ -241,7 +241,7 @@ class CalibrationDialog(QDialog):
 
     def _say(self, text: str, alert: bool = False) -> None:
         self.message.setText(text)
-        colour = theme.ALERT if alert else theme.MUTED
+        colour = theme.alert() if alert else theme.muted()
         self.message.setStyleSheet(f"color: {colour.name()};")
 
     def done(self, result: int) -> None:

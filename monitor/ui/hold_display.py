@@ -49,8 +49,8 @@ class HoldDisplay(QWidget):
     def _style(self, reached: bool) -> None:
         self._reached = reached
         fill = theme.ZONE_STYLES[Zone.IN].colour.name()
-        text = theme.BACKGROUND.name() if reached else theme.FOREGROUND.name()
-        background = fill if reached else theme.SURFACE.name()
+        text = theme.ON_ZONE.name() if reached else theme.foreground().name()
+        background = fill if reached else theme.surface().name()
         self.bar.setStyleSheet(
             f"QProgressBar {{ background: {background}; color: {text}; border-radius: 8px;"
             f" font-weight: bold; }} QProgressBar::chunk {{ background: {fill};"

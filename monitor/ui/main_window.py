@@ -38,7 +38,7 @@ from monitor.live_view import LiveView
 from monitor.markers import MARKER_KEYS
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
 from monitor.recorder import SessionRecorder
-from monitor.settings import WINDOW_LENGTHS_S, AppSettings
+from monitor.settings import THEME_NAMES, WINDOW_LENGTHS_S, AppSettings
 from monitor.target_library import TargetLibrary
 from monitor.targets import SegmentSpec
 from monitor.ui import theme
@@ -53,7 +53,11 @@ from monitor.ui.trace_plot import TracePlot
 from monitor.ui.treatment_bar import TreatmentBar
 from recordings import RecordingError, SessionInfo
 
-REFRESH_INTERVAL_MS = 33  # ~30 frames/s: smooth to the eye, light on the CPU
+REFRESH_INTERVAL_MS = 16  # ~60 frames/s: the gauge, read at a glance, moves smoothly
+#: Every how many frames the rest follows: the trace scrolls 1-2 pixels per update at 30/s;
+#: digits and the hold timer change ~10 times a second, as fast as anyone reads digits.
+TRACE_EVERY = 2
+NUMBERS_EVERY = 6
 STATUS_INTERVAL_S = 1.0
 NOTES_SAVE_DELAY_MS = 1500  # notes are logged once typing pauses this long
 
@@ -88,6 +92,8 @@ class MainWindow(QMainWindow):
         self.player, self.sound_problem = open_sound()
         self._rate_mark = (time.monotonic(), 0)
         self._rate_hz = 0.0
+        self._frames = 0
+        self._shown_state: tuple = ()
 
         self.gauge = PressureGauge()
         self.readout = Readout()
@@ -133,19 +139,19 @@ class MainWindow(QMainWindow):
         self.calibrate_button.setToolTip("Calibrate this sensor with known loads")
         self.calibrate_button.clicked.connect(self.open_calibration)
         self.recording_label = QLabel("not recording")
-        self.recording_label.setStyleSheet(f"color: {theme.MUTED.name()};")
+        self.recording_label.setStyleSheet(f"color: {theme.muted().name()};")
         self.device_panel = DevicePanel(self.acquisition.port, self.acquisition.decoder.name)
         self.device_panel.chosen.connect(self.switch_device)
         self.simulated_tag = QLabel("SIMULATED DEVICE")
         self.simulated_tag.setStyleSheet(
-            f"color: {theme.BACKGROUND.name()}; background: #E69F00; font-weight: bold;"
-            "padding: 3px 8px; border-radius: 4px;"
+            f"color: {theme.ON_ZONE.name()}; background: {theme.SIMULATED.name()};"
+            "font-weight: bold; padding: 3px 8px; border-radius: 4px;"
         )
         self.sound_button = QPushButton("♪ Sound cues")
         self.sound_button.setCheckable(True)
         self.sound_button.toggled.connect(self._choose_sound)
         self.sound_notice = QLabel()
-        self.sound_notice.setStyleSheet(f"color: {theme.ALERT.name()};")
+        self.sound_notice.setStyleSheet(f"color: {theme.alert().name()};")
         if self.player is None:
             self.sound_notice.setText("⚠ No sound: cues are visual only")
             self.sound_notice.setToolTip(f"Sound is unavailable: {self.sound_problem}")
@@ -156,6 +162,12 @@ class MainWindow(QMainWindow):
         self.window_box.addItems([f"{length:g} s" for length in WINDOW_LENGTHS_S])
         self.window_box.setToolTip("How much of the past the trace shows")
         self.window_box.currentIndexChanged.connect(self._choose_window)
+        self.theme_box = QComboBox()
+        self.theme_box.addItems(THEME_NAMES)
+        self.theme_box.setToolTip("Colour theme: dark for a dim room, light for a bright one")
+        self.theme_box.activated.connect(self._choose_theme)
+        self.statusBar().addPermanentWidget(QLabel("Theme"))
+        self.statusBar().addPermanentWidget(self.theme_box)
         self.notes_edit = QPlainTextEdit(placeholderText="Session notes: saved with the recording")
         self.notes_edit.setMaximumHeight(56)
         self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
@@ -272,6 +284,7 @@ class MainWindow(QMainWindow):
         self.set_probe_area(settings.probe_area_cm2)
         self.window_box.setCurrentIndex(WINDOW_LENGTHS_S.index(settings.window_s))
         self._choose_window(self.window_box.currentIndex())
+        self.theme_box.setCurrentText(settings.theme)
         self.sound_button.setChecked(settings.sound and self.player is not None)
         self.sound_button.setEnabled(self.player is not None)
 
@@ -300,6 +313,12 @@ class MainWindow(QMainWindow):
         self.view.window_s = WINDOW_LENGTHS_S[index]
         self.trace.set_window(self.view.window_s)
         self._remember(window_s=self.view.window_s)
+
+    def _choose_theme(self, index: int) -> None:
+        name = THEME_NAMES[index]
+        if name != self._settings.theme:
+            self._remember(theme=name)
+            self.statusBar().showMessage(f"The {name} theme takes effect at the next start", 8000)
 
     def _choose_sound(self, on: bool) -> None:
         self.cues.reset()
@@ -359,14 +378,14 @@ class MainWindow(QMainWindow):
             recorder = SessionRecorder(self.acquisition, path, session, segment=self._segment())
             recorder.start()
         except (RecordingError, OSError) as exc:
-            self._say_recording(f"Cannot record: {exc}", theme.ALERT)
+            self._say_recording(f"Cannot record: {exc}", theme.alert())
             self.record_button.setChecked(False)
             return
         self.recorder = recorder
         self.treatment.set_client_editable(False)
         self.device_panel.set_locked(True)
         self.record_button.setText("■ Stop")
-        self._say_recording(f"● REC {path.name}", theme.ALERT)
+        self._say_recording(f"● REC {path.name}", theme.alert())
 
     def _stop_recording(self) -> None:
         if self.recorder is None:
@@ -378,7 +397,7 @@ class MainWindow(QMainWindow):
         self.treatment.set_client_editable(True)
         self.device_panel.set_locked(False)
         self.record_button.setText("● Record")
-        colour = theme.ALERT if result.error else theme.MUTED
+        colour = theme.alert() if result.error else theme.muted()
         self._say_recording(result.describe(), colour)
         if result.path.exists():
             self.review.open(result.path)  # ready on the review tab
@@ -433,11 +452,16 @@ class MainWindow(QMainWindow):
     # --- display ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        frame = self.view.frame()
+        self._frames += 1
+        frame = self.view.frame(with_trace=self._frames % TRACE_EVERY == 0)
         self.gauge.show_frame(frame)
-        self.readout.show_frame(frame)
-        self.hold_display.show_hold(frame.hold)
-        self.trace.show_frame(frame)
+        state = (frame.zone, frame.hold.reached)
+        if self._frames % NUMBERS_EVERY == 0 or state != self._shown_state:
+            self._shown_state = state  # a new zone or a reached hold shows at once
+            self.readout.show_frame(frame)
+            self.hold_display.show_hold(frame.hold)
+        if self._frames % TRACE_EVERY == 0:
+            self.trace.show_frame(frame)
         now = time.monotonic()
         cue = self.cues.update(now, frame.zone, frame.hold.reached)
         if cue and self.player and self.sound_button.isChecked():

@@ -9,7 +9,16 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from monitor.feedback import Zone
@@ -23,6 +32,9 @@ class PressureGauge(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 240)
         self.frame: LiveFrame | None = None
+        # The zones, their words and the scale change only with the band, scale or size:
+        # drawn once into a pixmap, so a frame paints just the fill, the edges and the marker.
+        self._background: tuple[tuple, QPixmap] | None = None
 
     def show_frame(self, frame: LiveFrame) -> None:
         self.frame = frame
@@ -32,9 +44,24 @@ class PressureGauge(QWidget):
         if self.frame is None:
             return
         painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._background_for(self.frame))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _Painter(painter, self.rect().toRectF(), self.frame).paint()
+        _Painter(painter, self.rect().toRectF(), self.frame).paint_live()
         painter.end()
+
+    def _background_for(self, frame: LiveFrame) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        key = (self.size().toTuple(), ratio, frame.band, frame.scale_max, frame.unit.symbol)
+        if self._background is None or self._background[0] != key:
+            pixmap = QPixmap(self.size() * ratio)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            _Painter(painter, self.rect().toRectF(), frame).paint_background()
+            painter.end()
+            self._background = (key, pixmap)
+        return self._background[1]
 
 
 class _Painter:
@@ -59,20 +86,22 @@ class _Painter:
         fraction = min(max(value / self.frame.scale_max, 0.0), 1.0)
         return self.bar.bottom() - fraction * self.bar.height()
 
-    def paint(self) -> None:
-        if self.frame.band is None:  # nothing to aim at: the bar, the value and the scale
-            self._fill()
-            self._band_edges()
-            self._scale_labels()
-            self._marker()
-            return
-        low, high = self.frame.band
-        self._region(0.0, low, Zone.UNDER, Qt.BrushStyle.SolidPattern)
-        self._region(low, high, Zone.IN, Qt.BrushStyle.SolidPattern)
-        self._region(high, self.frame.scale_max, Zone.OVER, Qt.BrushStyle.BDiagPattern)
+    def paint_background(self) -> None:
+        """What stays until the band, the scale or the size changes."""
+        edges = self.frame.band or ()
+        if self.frame.band is not None:
+            low, high = self.frame.band
+            self._region(0.0, low, Zone.UNDER, Qt.BrushStyle.SolidPattern)
+            self._region(low, high, Zone.IN, Qt.BrushStyle.SolidPattern)
+            self._region(high, self.frame.scale_max, Zone.OVER, Qt.BrushStyle.BDiagPattern)
+        self._outline()
+        self._scale_labels(*edges)
+
+    def paint_live(self) -> None:
+        """What every frame changes: the fill to the current value, then on top the band's
+        edges (so they cross the fill) and the marker."""
         self._fill()
-        self._band_edges(low, high)
-        self._scale_labels(low, high)
+        self._band_edges(*(self.frame.band or ()))
         self._marker()
 
     def _region(self, start: float, end: float, zone: Zone, pattern: Qt.BrushStyle) -> None:
@@ -110,7 +139,9 @@ class _Painter:
         for value in edges:
             y = self.y_of(value)
             self.p.drawLine(QPointF(self.bar.left() - 6, y), QPointF(self.bar.right() + 6, y))
-        self.p.setPen(QPen(theme.MUTED, 1))
+
+    def _outline(self) -> None:
+        self.p.setPen(QPen(theme.muted(), 1))
         self.p.setBrush(Qt.BrushStyle.NoBrush)
         self.p.drawRect(self.bar)
 
@@ -119,9 +150,9 @@ class _Painter:
         decimals = self.frame.unit.decimals
         height = self.font.pixelSize() * 1.4
         for value, colour in (
-            (0.0, theme.MUTED),
-            *((edge, theme.FOREGROUND) for edge in edges),
-            (self.frame.scale_max, theme.MUTED),
+            (0.0, theme.muted()),
+            *((edge, theme.foreground()) for edge in edges),
+            (self.frame.scale_max, theme.muted()),
         ):
             y = self.y_of(value)
             rect = QRectF(0, y - height / 2, self.bar.left() - 10, height)
@@ -139,8 +170,8 @@ class _Painter:
         triangle = QPolygonF(
             [QPointF(x, y), QPointF(x + size, y - size * 0.6), QPointF(x + size, y + size * 0.6)]
         )
-        self.p.setPen(QPen(theme.BACKGROUND, 2))
-        self.p.setBrush(theme.FOREGROUND)
+        self.p.setPen(QPen(theme.background(), 2))
+        self.p.setBrush(theme.foreground())
         self.p.drawPolygon(triangle)
-        self.p.setPen(QPen(theme.FOREGROUND, 3))
+        self.p.setPen(QPen(theme.foreground(), 3))
         self.p.drawLine(QPointF(self.bar.left(), y), QPointF(self.bar.right(), y))

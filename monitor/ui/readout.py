@@ -41,7 +41,7 @@ class Readout(QWidget):
             self._zone_style = style
             self.zone_label.setText(style.text)
             self.zone_label.setStyleSheet(
-                f"background: {style.colour.name()}; color: {theme.BACKGROUND.name()};"
+                f"background: {style.colour.name()}; color: {theme.ON_ZONE.name()};"
                 "border-radius: 8px; padding: 4px;"
             )
 

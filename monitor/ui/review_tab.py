@@ -88,12 +88,12 @@ class _SessionPlot(pg.PlotWidget):
     """Pressure over session time with segment bands and event lines."""
 
     def __init__(self) -> None:
-        super().__init__(background=theme.BACKGROUND)
+        super().__init__(background=theme.background())
         self.setMenuEnabled(False)
         self.showGrid(x=True, y=True, alpha=0.15)
         self.setLabel("bottom", "session time", units="s")
         self.setLabel("left", "kPa")
-        self.curve = self.plot(pen=pg.mkPen(theme.FOREGROUND, width=1.5))
+        self.curve = self.plot(pen=pg.mkPen(theme.foreground(), width=1.5))
         self._decorations: list[object] = []
 
     def decorate(self, segments: np.ndarray, events: np.ndarray, labels: bool) -> None:
@@ -103,7 +103,7 @@ class _SessionPlot(pg.PlotWidget):
         band_colour = QColor(theme.ZONE_STYLES[Zone.IN].colour)
         for index, row in enumerate(segments):
             start, end = float(row["t_start"]), float(row["t_end"])
-            shade = QColor(theme.SURFACE if index % 2 else theme.BACKGROUND)
+            shade = QColor(theme.surface() if index % 2 else theme.background())
             shade.setAlpha(255)
             stripe = pg.LinearRegionItem(
                 (start, end), movable=False, brush=pg.mkBrush(shade), pen=pg.mkPen(None)
@@ -124,7 +124,7 @@ class _SessionPlot(pg.PlotWidget):
             if labels:
                 title = pg.TextItem(
                     f"{row['muscle']} {row['side']}".replace(" —", ""),
-                    color=theme.MUTED,
+                    color=theme.muted(),
                     anchor=(0, 0),
                 )
                 title.setPos(start, high if math.isfinite(high) else 0)
@@ -132,14 +132,14 @@ class _SessionPlot(pg.PlotWidget):
         for row in events:
             if row["kind"] not in SHOWN_EVENTS:
                 continue
-            colour = theme.ALERT if row["kind"] in ("gap", "error") else theme.FOREGROUND
+            colour = theme.alert() if row["kind"] in ("gap", "error") else theme.foreground()
             line = pg.InfiniteLine(
                 float(row["t"]),
                 angle=90,
                 movable=False,
                 pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
                 label=(row["label"] or row["kind"]) if labels else None,
-                labelOpts={"position": 0.95, "color": colour, "fill": theme.SURFACE},
+                labelOpts={"position": 0.95, "color": colour, "fill": theme.surface()},
             )
             self._add(line)
 
@@ -160,7 +160,7 @@ class ReviewTab(QWidget):
         self.title = QLabel("No recording open.")
         self.title.setWordWrap(True)
         self.problem = QLabel()
-        self.problem.setStyleSheet(f"color: {theme.ALERT.name()};")
+        self.problem.setStyleSheet(f"color: {theme.alert().name()};")
         self.overview = _SessionPlot()
         self.overview.setMouseEnabled(x=False, y=False)
         self.overview.setMaximumHeight(170)

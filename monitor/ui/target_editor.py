@@ -34,9 +34,9 @@ class TargetEditor(QDialog):
         self.hold_box = QDoubleSpinBox(minimum=1.0, maximum=600.0, decimals=0, suffix=" s")
         self.hold_check.toggled.connect(self.hold_box.setEnabled)
         self.source_label = QLabel(wordWrap=True)
-        self.source_label.setStyleSheet(f"color: {theme.MUTED.name()};")
+        self.source_label.setStyleSheet(f"color: {theme.muted().name()};")
         self.problem_label = QLabel(wordWrap=True)
-        self.problem_label.setStyleSheet(f"color: {theme.ALERT.name()};")
+        self.problem_label.setStyleSheet(f"color: {theme.alert().name()};")
         band_row = QHBoxLayout()
         for widget in (self.low_box, QLabel("to"), self.high_box, self.basis_box):
             band_row.addWidget(widget)

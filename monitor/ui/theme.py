@@ -24,11 +24,66 @@ ZONE_STYLES = {
 NO_DATA = ZoneStyle(QColor("#808080"), "NO SIGNAL")
 NO_BAND = ZoneStyle(QColor("#808080"), "NO BAND: SET PPT")  # a relative band lacks its PPT
 
-BACKGROUND = QColor("#15181c")
-SURFACE = QColor("#22272e")
-FOREGROUND = QColor("#f0f0f0")
-MUTED = QColor("#9aa4ae")
-ALERT = QColor("#ff6b6b")
+#: Text on a zone-coloured fill (banner, reached bar): dark on every zone colour, in both themes.
+ON_ZONE = QColor("#15181c")
+SIMULATED = QColor("#E69F00")  # orange: "this is not a real device"
+
+
+@dataclass(frozen=True)
+class Colours:
+    background: QColor
+    surface: QColor
+    foreground: QColor
+    muted: QColor
+    alert: QColor
+
+
+THEMES = {
+    "dark": Colours(
+        QColor("#15181c"),
+        QColor("#22272e"),
+        QColor("#f0f0f0"),
+        QColor("#9aa4ae"),
+        QColor("#ff6b6b"),
+    ),
+    # For bright rooms: dark text on white, the same zone colours, a darker red.
+    "light": Colours(
+        QColor("#fbfbfb"),
+        QColor("#e8ebee"),
+        QColor("#15181c"),
+        QColor("#55606a"),
+        QColor("#c62828"),
+    ),
+}
+DEFAULT_THEME = "dark"
+
+# The theme in force lives in the application's palette (Qt's own per-app state): these read
+# it back, so widgets need no theme object handed around.
+_ALERT_ROLE = QPalette.ColorRole.BrightText
+
+
+def _role(role: QPalette.ColorRole) -> QColor:
+    return QApplication.palette().color(role)
+
+
+def background() -> QColor:
+    return _role(QPalette.ColorRole.Window)
+
+
+def surface() -> QColor:
+    return _role(QPalette.ColorRole.Base)
+
+
+def foreground() -> QColor:
+    return _role(QPalette.ColorRole.WindowText)
+
+
+def muted() -> QColor:
+    return _role(QPalette.ColorRole.PlaceholderText)
+
+
+def alert() -> QColor:
+    return _role(_ALERT_ROLE)
 
 
 def style_for(zone: Zone | None, has_band: bool = True) -> ZoneStyle:
@@ -37,22 +92,25 @@ def style_for(zone: Zone | None, has_band: bool = True) -> ZoneStyle:
     return NO_DATA if has_band else NO_BAND
 
 
-def apply_dark_theme(app: QApplication) -> None:
+def apply_theme(app: QApplication, name: str = DEFAULT_THEME) -> None:
+    """Set the application's palette from a theme (before the windows are made)."""
+    colours = THEMES.get(name, THEMES[DEFAULT_THEME])
     app.setStyle("Fusion")
     palette = QPalette()
     for role, colour in (
-        (QPalette.ColorRole.Window, BACKGROUND),
-        (QPalette.ColorRole.Base, SURFACE),
-        (QPalette.ColorRole.AlternateBase, BACKGROUND),
-        (QPalette.ColorRole.Button, SURFACE),
-        (QPalette.ColorRole.WindowText, FOREGROUND),
-        (QPalette.ColorRole.Text, FOREGROUND),
-        (QPalette.ColorRole.ButtonText, FOREGROUND),
-        (QPalette.ColorRole.ToolTipBase, SURFACE),
-        (QPalette.ColorRole.ToolTipText, FOREGROUND),
-        (QPalette.ColorRole.PlaceholderText, MUTED),
+        (QPalette.ColorRole.Window, colours.background),
+        (QPalette.ColorRole.Base, colours.surface),
+        (QPalette.ColorRole.AlternateBase, colours.background),
+        (QPalette.ColorRole.Button, colours.surface),
+        (QPalette.ColorRole.WindowText, colours.foreground),
+        (QPalette.ColorRole.Text, colours.foreground),
+        (QPalette.ColorRole.ButtonText, colours.foreground),
+        (QPalette.ColorRole.ToolTipBase, colours.surface),
+        (QPalette.ColorRole.ToolTipText, colours.foreground),
+        (QPalette.ColorRole.PlaceholderText, colours.muted),
         (QPalette.ColorRole.Highlight, ZONE_STYLES[Zone.UNDER].colour),
-        (QPalette.ColorRole.HighlightedText, BACKGROUND),
+        (QPalette.ColorRole.HighlightedText, ON_ZONE),
+        (_ALERT_ROLE, colours.alert),
     ):
         palette.setColor(role, colour)
     app.setPalette(palette)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QBrush, QGradient, QLinearGradient, QPen
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from monitor.feedback import Zone
 from monitor.live_view import LiveFrame
@@ -13,14 +13,19 @@ from monitor.ui import theme
 
 
 class TracePlot(pg.PlotWidget):
+    """One curve whose pen is a vertical gradient with hard stops at the band's edges: each
+    stretch is drawn in its zone's colour by the painter itself, in one draw call."""
+
     def __init__(self, window_s: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent, background=theme.BACKGROUND)
+        super().__init__(parent=parent, background=theme.background())
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.showGrid(x=True, y=True, alpha=0.15)
         self.setLabel("bottom", "seconds ago")
         self.setXRange(-window_s, 0, padding=0)
+        for axis in ("left", "bottom"):  # unchanged between frames: blit them from a cache
+            self.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         band_colour = theme.ZONE_STYLES[Zone.IN].colour
         self.band = pg.LinearRegionItem(
             orientation="horizontal",
@@ -29,13 +34,10 @@ class TracePlot(pg.PlotWidget):
             pen=pg.mkPen(band_colour, width=2),
         )
         self.addItem(self.band)
-        self.curves = {
-            zone: self.plot(pen=pg.mkPen(style.colour, width=2), connect="finite")
-            for zone, style in theme.ZONE_STYLES.items()
-        }
-        self.unbanded = self.plot(pen=pg.mkPen(theme.NO_BAND.colour, width=2))
+        self.curve = self.plot(pen=pg.mkPen(theme.NO_BAND.colour, width=2))
         # The live view already hands over min/max pairs: nothing left to downsample here.
         self._scale: tuple[float, str] | None = None
+        self._band: object = ()  # not yet shown (None means: no band)
         self._marker_lines: list[pg.InfiniteLine] = []
 
     def set_window(self, window_s: float) -> None:
@@ -47,21 +49,13 @@ class TracePlot(pg.PlotWidget):
             self._scale = (frame.scale_max, frame.unit.symbol)
             self.setYRange(0, frame.scale_max, padding=0.02)
             self.setLabel("left", frame.unit.symbol)
-        self.band.setVisible(frame.band is not None)
-        if frame.band is None:
-            for curve in self.curves.values():
-                curve.setData([], [])
-            self.unbanded.setData(frame.t, frame.value)
-            return
-        self.unbanded.setData([], [])
-        self.band.setRegion(frame.band)
-        low, high = frame.band
-        zone_of_sample = np.where(frame.value < low, 0, np.where(frame.value > high, 2, 1))
-        for index, curve in enumerate(self.curves.values()):
-            mine = zone_of_sample == index
-            # Draw each sample's line to its neighbours, so zone changes leave no hole.
-            shown = mine | np.roll(mine, 1) | np.roll(mine, -1)
-            curve.setData(frame.t, np.where(shown, frame.value, np.nan))
+        if frame.band != self._band:
+            self._band = frame.band
+            self.band.setVisible(frame.band is not None)
+            if frame.band is not None:
+                self.band.setRegion(frame.band)
+            self.curve.setPen(_zone_pen(frame.band))
+        self.curve.setData(frame.t, frame.value)
 
     def _show_markers(self, markers: tuple[tuple[float, str], ...]) -> None:
         """Vertical lines with their labels, reusing the line items frame after frame."""
@@ -69,9 +63,9 @@ class TracePlot(pg.PlotWidget):
             line = pg.InfiniteLine(
                 angle=90,
                 movable=False,
-                pen=pg.mkPen(theme.FOREGROUND, width=2, style=Qt.PenStyle.DashLine),
+                pen=pg.mkPen(theme.foreground(), width=2, style=Qt.PenStyle.DashLine),
                 label="",
-                labelOpts={"position": 0.92, "color": theme.FOREGROUND, "fill": theme.SURFACE},
+                labelOpts={"position": 0.92, "color": theme.foreground(), "fill": theme.surface()},
             )
             self.addItem(line)
             self._marker_lines.append(line)
@@ -82,3 +76,19 @@ class TracePlot(pg.PlotWidget):
                 when, label = markers[index]
                 line.setValue(when)
                 line.label.setFormat(label)
+
+
+def _zone_pen(band: tuple[float, float] | None) -> QPen:
+    """Under, in and over in their colours, switching exactly at the band's edges (in data
+    coordinates, which is where the curve paints); grey without a band."""
+    if band is None:
+        return pg.mkPen(theme.NO_BAND.colour, width=2)
+    low, high = band
+    gradient = QLinearGradient(0.0, low, 0.0, high)  # stops 0 and 1 are the band's edges
+    gradient.setSpread(QGradient.Spread.PadSpread)  # below low and above high: the end colours
+    under, inside, over = (theme.ZONE_STYLES[zone].colour for zone in Zone)
+    epsilon = 1e-9
+    gradient.setStops([(0.0, under), (epsilon, inside), (1 - epsilon, inside), (1.0, over)])
+    pen = QPen(QBrush(gradient), 2)
+    pen.setCosmetic(True)
+    return pen

@@ -184,7 +184,7 @@ class TreatmentBar(QWidget):
         if target.hold_s:
             band += f", hold {target.hold_s:g} s"
         self.band_label.setText(band + (" (edited)" if target.edited else ""))
-        colour = theme.FOREGROUND if not target.band.relative or self.ppt_kpa else theme.ALERT
+        colour = theme.foreground() if not target.band.relative or self.ppt_kpa else theme.alert()
         self.band_label.setStyleSheet(f"color: {colour.name()};")
         self.band_label.setToolTip(target.source)
         self.muscle_box.setToolTip(target.source)
