@@ -9,6 +9,7 @@ resolution the screen can use. Only the segment figures read every sample, once 
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,14 @@ STATS_COLUMNS = (
 def _seconds(value: float) -> str:
     minutes, seconds = divmod(round(value), 60)
     return f"{minutes}:{seconds:02d}" if minutes else f"{seconds} s"
+
+
+def _when(iso: object) -> str:
+    """A recording's start as a person reads it (local time of the recording, to the minute)."""
+    try:
+        return datetime.fromisoformat(str(iso)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return "at an unknown time"
 
 
 def _number(value: float, suffix: str = "", decimals: int = 0) -> str:
@@ -235,7 +244,7 @@ class ReviewTab(QWidget):
         client = session.get("client") or "no client"
         notes = str(session.get("notes", "")).strip()
         self.title.setText(
-            f"<b>{review.path.name}</b> · {client} · started {session.get('start_time', '?')}"
+            f"<b>{review.path.name}</b> · {client} · started {_when(session.get('start_time'))}"
             f" · {_seconds(t1 - t0)} · probe {self.area_cm2:g} cm²"
             + (f"<br>Notes: {notes}" if notes else "")
         )
