@@ -15,7 +15,7 @@ import numpy as np
 
 from firmware_bridge.protocols import fgb1
 from firmware_bridge.protocols.cobs import CobsError
-from firmware_bridge.samples import FLAG_SATURATED
+from firmware_bridge.samples import FLAG_BUTTON, FLAG_SATURATED
 from firmware_bridge.sim.profiles import NOISE_N, PROFILES, ForceProfile, make_profile
 
 SCHEME = "fgsim"
@@ -80,7 +80,9 @@ class Personality(Protocol):
 
     streams_at_power_on: bool
 
-    def encode(self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray) -> bytes: ...
+    def encode(
+        self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray, pressed: np.ndarray
+    ) -> bytes: ...
 
     def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
         """React to host bytes; return the reply bytes."""
@@ -92,7 +94,9 @@ class AsciiPersonality:
 
     streams_at_power_on = True
 
-    def encode(self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray) -> bytes:
+    def encode(
+        self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray, pressed: np.ndarray
+    ) -> bytes:
         return "".join(f"{value:.3f}\r\n" for value in force_n.tolist()).encode("ascii")
 
     def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
@@ -118,11 +122,15 @@ class Fgb1Personality:
             fgb1.PING: lambda device: self._ack(None),
         }
 
-    def encode(self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray) -> bytes:
+    def encode(
+        self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray, pressed: np.ndarray
+    ) -> bytes:
         counts = np.rint(self.ZERO_OFFSET + force_n * self.COUNTS_PER_NEWTON)
         saturated = np.abs(counts) > self.ADC_LIMIT
         counts = np.clip(counts, -self.ADC_LIMIT - 1, self.ADC_LIMIT)
-        flags = np.where(saturated, FLAG_SATURATED, 0).astype(np.uint8)
+        flags = (np.where(saturated, FLAG_SATURATED, 0) | np.where(pressed, FLAG_BUTTON, 0)).astype(
+            np.uint8
+        )
         return fgb1.encode_sample_frames(seq & 0xFFFF, t_us & 0xFFFFFFFF, counts, flags)
 
     def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
@@ -219,7 +227,9 @@ class SimulatedDevice:
         seq = np.arange(self._sent, due, dtype=np.int64)
         t = self._stream_start - self._powered_at + (seq - self._stream_first) / self.rate_hz
         force = self.profile.force_at(t) + self._rng.normal(0.0, NOISE_N, seq.size)
+        button = getattr(self.profile, "button_at", None)  # devices with a stop button
+        pressed = button(t) if button else np.zeros(seq.size, dtype=bool)
         made_at = t + (self._powered_at if self.config.host_clock else 0.0)
         t_us = self.config.clock_start_us + np.rint(made_at * 1e6).astype(np.int64)
         self._sent = due
-        return out + self.personality.encode(seq, t_us, force)
+        return out + self.personality.encode(seq, t_us, force, pressed)

@@ -96,11 +96,83 @@ class DriftingZeroProfile:
         return self.rate_n_per_s * np.asarray(t, dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class PptTrialPlan:
+    """One simulated pressure-pain-threshold trial, as the test knows it."""
+
+    start_s: float  # loading starts
+    rate_kpa_s: float  # the examiner's mean ramp rate
+    threshold_kpa: float  # where the subject presses the stop button
+    pressed: bool  # False: the subject never presses; the examiner releases at the threshold
+    stop_s: float  # when the ramp reaches the threshold
+
+
+def _ramp(rate_kpa_s: float, since: np.ndarray) -> np.ndarray:
+    """A hand's ramp: the mean rate with a slow wobble of ±8 % of it (0.4 Hz)."""
+    wobble = 0.08 * rate_kpa_s / (2 * np.pi * 0.4) * np.sin(2 * np.pi * 0.4 * since)
+    return rate_kpa_s * since + wobble
+
+
+@dataclass
+class PptProfile:
+    """An examiner ramping a 1 cm² probe at about ``rate_kpa_s`` with a hand's unsteadiness;
+    the subject presses the device's stop button at a known threshold, then the probe is
+    lifted and rested before the next trial. Every 4th trial is ramped 50 % too fast; every
+    5th the subject does not press and the examiner simply releases (the release fallback).
+
+    On a 1 cm² probe 1 N is 10 kPa, so the force is pressure / 10.
+    """
+
+    seed: int = 1
+    rate_kpa_s: float = 50.0
+    rest_s: float = 4.0
+    _plans: list[PptTrialPlan] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = np.random.default_rng(self.seed)
+
+    def plans_until(self, t_end: float) -> list[PptTrialPlan]:
+        while not self._plans or self._plans[-1].stop_s + self.rest_s < t_end:
+            number = len(self._plans) + 1
+            start = (self._plans[-1].stop_s + self.rest_s) if self._plans else 1.0
+            rate = self.rate_kpa_s * (1.5 if number % 4 == 0 else self._rng.uniform(0.93, 1.07))
+            ramp_s = self._rng.uniform(200.0, 450.0) / rate
+            threshold = float(_ramp(rate, np.array([ramp_s]))[0])  # where the hand really is
+            self._plans.append(
+                PptTrialPlan(start, rate, threshold, number % 5 != 0, start + ramp_s)
+            )
+        return self._plans
+
+    def _pressure_kpa(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        plans = self.plans_until(float(t.max()) if t.size else 0.0)
+        pressure = np.zeros(t.shape)
+        pressed = np.zeros(t.shape, dtype=bool)
+        for plan in plans:
+            ramp = (t >= plan.start_s) & (t < plan.stop_s)
+            pressure[ramp] = _ramp(plan.rate_kpa_s, t[ramp] - plan.start_s)
+            # The examiner reacts (0.25 s, holding still), then lifts the probe within 0.3 s.
+            held = (t >= plan.stop_s) & (t < plan.stop_s + 0.25)
+            pressure[held] = plan.threshold_kpa
+            release = (t >= plan.stop_s + 0.25) & (t < plan.stop_s + 0.55)
+            lifted = (t[release] - plan.stop_s - 0.25) / 0.3
+            pressure[release] = plan.threshold_kpa * (1 - lifted)
+            if plan.pressed:  # the button is held from the threshold for 0.2 s
+                pressed |= (t >= plan.stop_s) & (t < plan.stop_s + 0.2)
+        return pressure, pressed
+
+    def force_at(self, t: np.ndarray) -> np.ndarray:
+        return self._pressure_kpa(np.asarray(t, dtype=np.float64))[0] / 10.0
+
+    def button_at(self, t: np.ndarray) -> np.ndarray:
+        return self._pressure_kpa(np.asarray(t, dtype=np.float64))[1]
+
+
 PROFILES = {
     "therapy": lambda seed: TherapyProfile(seed=seed),
     "steady": lambda seed: SteadyProfile(),
     "weights": lambda seed: DeadWeightsProfile(),
     "drift": lambda seed: DriftingZeroProfile(),
+    "ppt": lambda seed: PptProfile(seed=seed),
 }
 
 

@@ -1,0 +1,192 @@
+"""Pressure-pain-threshold trials found in the live stream: Qt-free, fed numpy blocks.
+
+A trial starts when loading starts (pressure rises past ``start_kpa``) and stops at the first
+of: a stop from a key or foot pedal (``stop_now``), the device's own button (FLAG_BUTTON in
+the samples), the release (pressure falling well below its peak: the threshold is then the
+peak before the drop), or the safety maximum. The achieved ramp rate is the least-squares
+slope of pressure over the ramp; a rate off the target by more than the tolerance flags the
+trial for repeating, because a faster ramp gives a higher threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+#: Ramp rates in use (domain.md §2.3): DFNS QST 50 kPa/s; Fischer about 1 kgf/cm²/s.
+DFNS_RATE_KPA_S = 50.0
+FISCHER_RATE_KPA_S = 98.07
+
+
+class StopSource(Enum):
+    KEY = "key"  # the examiner's key or foot pedal, when the subject says "now"
+    BUTTON = "button"  # the device's own stop button
+    RELEASE = "release"  # no stop signal: the peak before the pressure dropped
+    SAFETY = "safety"  # the safety maximum was reached first
+
+
+@dataclass(frozen=True)
+class PptSettings:
+    target_rate_kpa_s: float = DFNS_RATE_KPA_S
+    tolerance: float = 0.20  # a trial whose rate is off by more is flagged (±20 %)
+    start_kpa: float = 10.0  # loading has started above this
+    safety_max_kpa: float = 1000.0
+    release_fraction: float = 0.8  # below this share of the peak, the probe is being lifted
+
+    def __post_init__(self) -> None:
+        if not self.target_rate_kpa_s > 0:
+            raise ValueError("the target ramp rate must be positive")
+        if not 0 < self.tolerance < 1:
+            raise ValueError("the rate tolerance must be between 0 and 100 %")
+        if not 0 < self.start_kpa < self.safety_max_kpa:
+            raise ValueError("the start pressure must be below the safety maximum")
+
+
+@dataclass(frozen=True)
+class Trial:
+    t_start: float  # loading started (session time, s)
+    t_stop: float  # the stop
+    threshold_kpa: float  # NaN when the safety maximum came first
+    stop_source: StopSource
+    achieved_rate_kpa_s: float
+    target_rate_kpa_s: float
+    reason: str  # why it is not accepted; "" when it is
+
+    @property
+    def accepted(self) -> bool:
+        return not self.reason
+
+
+def fitted_rate(t: np.ndarray, pressure_kpa: np.ndarray) -> float:
+    """Least-squares slope (kPa/s): robust to the sample-to-sample jitter of a hand."""
+    if t.size < 3 or t[-1] == t[0]:
+        return math.nan
+    return float(np.polyfit(t - t[0], pressure_kpa, 1)[0])
+
+
+def rate_window_s(sample_rate_hz: float) -> float:
+    """How much signal the live rate gauge smooths over: about ten samples, between 0.25 s
+    (fast devices) and 1 s (an HX711 at 10 Hz, where each sample spans 5 kPa at 50 kPa/s)."""
+    if not sample_rate_hz > 0:
+        return 1.0
+    return float(np.clip(10.0 / sample_rate_hz, 0.25, 1.0))
+
+
+class TrialDetector:
+    """Finds trials in a stream of (time, pressure, button) blocks."""
+
+    def __init__(self, settings: PptSettings | None = None) -> None:
+        self.settings = settings or PptSettings()
+        self._t: list[np.ndarray] = []  # the trial under way, or nothing
+        self._p: list[np.ndarray] = []
+        self._start: float | None = None
+        self._waiting_for_unload = False
+        self._stop_requested: float | None = None
+
+    @property
+    def loading(self) -> bool:
+        return self._start is not None
+
+    def stop_now(self, t: float) -> None:
+        """The key or foot pedal: the trial under way stops at ``t`` (with the next block)."""
+        if self.loading:
+            self._stop_requested = t
+
+    def feed(
+        self, t: np.ndarray, pressure_kpa: np.ndarray, button: np.ndarray | None = None
+    ) -> list[Trial]:
+        """Trials completed by this block, oldest first."""
+        done: list[Trial] = []
+        button = np.zeros(t.size, dtype=bool) if button is None else button
+        start = self.settings.start_kpa
+        i = 0
+        while i < t.size:
+            if self._waiting_for_unload:  # after a stop: the probe must come off first
+                off = np.flatnonzero(pressure_kpa[i:] < start)
+                if off.size == 0:
+                    return done
+                i += int(off[0])
+                self._waiting_for_unload = False
+            if not self.loading:
+                rise = np.flatnonzero(pressure_kpa[i:] >= start)
+                if rise.size == 0:
+                    return done
+                i += int(rise[0])
+                self._start = float(t[i])
+            trial, used = self._continue(t[i:], pressure_kpa[i:], button[i:])
+            i += used
+            if trial is not None:
+                done.append(trial)
+        return done
+
+    def _continue(
+        self, t: np.ndarray, p: np.ndarray, button: np.ndarray
+    ) -> tuple[Trial | None, int]:
+        """Extend the trial with this stretch; the trial if it stopped, and samples used."""
+        settings = self.settings
+        peak_before = max((float(part.max()) for part in self._p if part.size), default=-np.inf)
+        running_peak = np.maximum.accumulate(np.maximum(p, peak_before))
+        candidates: list[tuple[int, StopSource]] = []
+        for mask, source in (
+            (t >= (self._stop_requested or math.inf), StopSource.KEY),
+            (button, StopSource.BUTTON),
+            (p >= settings.safety_max_kpa, StopSource.SAFETY),
+            (  # lifted: well below the peak, by more than a tremor at low pressure could
+                (p < settings.release_fraction * running_peak)
+                & (running_peak - p >= settings.start_kpa),
+                StopSource.RELEASE,
+            ),
+        ):
+            hits = np.flatnonzero(mask)
+            if hits.size:
+                candidates.append((int(hits[0]), source))
+        if not candidates:
+            self._t.append(t)
+            self._p.append(p)
+            return None, t.size
+        index, source = min(candidates, key=lambda c: c[0])
+        self._t.append(t[: index + 1])
+        self._p.append(p[: index + 1])
+        return self._finish(source), index + 1
+
+    def _finish(self, source: StopSource) -> Trial:
+        t, p = np.concatenate(self._t), np.concatenate(self._p)
+        settings = self.settings
+        if source is StopSource.RELEASE:  # the peak before the drop
+            top = int(np.argmax(p))
+            t_stop, threshold = float(t[top]), float(p[top])
+            ramp = slice(0, top + 1)
+        elif source is StopSource.SAFETY:
+            t_stop, threshold, ramp = float(t[-1]), math.nan, slice(0, t.size)
+        else:
+            t_stop, threshold, ramp = float(t[-1]), float(p[-1]), slice(0, t.size)
+        rate = fitted_rate(t[ramp], p[ramp])
+        reason = ""
+        if source is StopSource.SAFETY:
+            reason = f"no threshold below the safety maximum of {settings.safety_max_kpa:g} kPa"
+        elif not math.isfinite(rate):
+            reason = "too short to measure the ramp rate"
+        else:
+            off = rate / settings.target_rate_kpa_s - 1
+            if abs(off) > settings.tolerance:
+                word = "fast" if off > 0 else "slow"
+                reason = (
+                    f"ramp {rate:.0f} kPa/s is {abs(off):.0%} too {word} "
+                    f"(target {settings.target_rate_kpa_s:g} ± {settings.tolerance:.0%})"
+                )
+        trial = Trial(
+            t_start=float(self._start if self._start is not None else t[0]),
+            t_stop=t_stop,
+            threshold_kpa=threshold,
+            stop_source=source,
+            achieved_rate_kpa_s=rate,
+            target_rate_kpa_s=settings.target_rate_kpa_s,
+            reason=reason,
+        )
+        self._t, self._p = [], []
+        self._start, self._stop_requested = None, None
+        self._waiting_for_unload = True
+        return trial

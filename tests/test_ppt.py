@@ -1,0 +1,231 @@
+"""Pressure-pain-threshold trials from the simulator's known ramps, through the real wire
+format and decoder: thresholds at the stop, flagged ramps, the release fallback."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from firmware_bridge.protocols.fgb1_decoder import Fgb1Decoder
+from firmware_bridge.samples import FLAG_BUTTON
+from firmware_bridge.sim import SimulatedDevice, SimulatorConfig
+from firmware_bridge.sim.profiles import NOISE_N, PptProfile
+from monitor.acquisition import calibration_for
+from monitor.ppt import (
+    PptSettings,
+    StopSource,
+    Trial,
+    TrialDetector,
+    fitted_rate,
+    rate_window_s,
+)
+from monitor.ppt_protocol import (
+    ALTERNATING,
+    LEFT_THEN_RIGHT,
+    ORDERS,
+    RANDOMISED,
+    PptProtocol,
+    PptRun,
+    ppt_trial_row,
+)
+from monitor.ppt_results import (
+    MEAN_OF_2_3,
+    TrialRecord,
+    asymmetry_pct,
+    load_references,
+    reference_for,
+    site_result,
+)
+from recordings import RecordingWriter, SessionInfo, read_recording
+
+SECONDS = 130.0  # about 12 trials: pressed, too fast (every 4th), not pressed (every 5th)
+NOISE_KPA = 4 * NOISE_N * 10  # the load cell's noise, 4 sigma, on a 1 cm² probe
+
+
+def stream(rate_hz: float, read_every_s: float = 0.02):
+    """(t, kPa, button) blocks as the reader delivers them, and the profile's plan."""
+    config = SimulatorConfig(rate_hz=rate_hz, profile="ppt", seed=4)
+    device = SimulatedDevice(config, now=0.0)
+    decoder = Fgb1Decoder()
+    for command in decoder.opening_commands():
+        device.receive(command, now=0.0)
+    decoder.feed(device.poll(0.0), 0.0)
+    calibration = calibration_for(decoder.device_info)
+    blocks = []
+    for now in np.arange(read_every_s, SECONDS, read_every_s):
+        block = decoder.feed(device.poll(float(now)), float(now))
+        if block.size:
+            kpa = calibration.apply(block["raw"]) * 10.0
+            blocks.append((block["t_device"], kpa, (block["flags"] & FLAG_BUTTON) > 0))
+    assert isinstance(device.profile, PptProfile)
+    plans = [p for p in device.profile.plans_until(SECONDS) if p.stop_s + 1 < SECONDS]
+    return blocks, plans
+
+
+def detect(blocks, settings: PptSettings | None = None):
+    detector = TrialDetector(settings)
+    trials = []
+    for t, kpa, button in blocks:
+        trials += detector.feed(t, kpa, button)
+    return trials
+
+
+@pytest.mark.parametrize("rate_hz", [1000.0, 80.0, 10.0])
+def test_thresholds_flags_and_release_fallback(rate_hz: float) -> None:
+    blocks, plans = stream(rate_hz)
+    trials = detect(blocks)
+    assert len(trials) == len(plans) >= 10
+    for number, (plan, trial) in enumerate(zip(plans, trials, strict=True), start=1):
+        one_sample = plan.rate_kpa_s / rate_hz  # pressure gained in one sample period
+        assert trial.threshold_kpa == pytest.approx(plan.threshold_kpa, abs=one_sample + NOISE_KPA)
+        expected = StopSource.BUTTON if plan.pressed else StopSource.RELEASE
+        assert trial.stop_source is expected, number
+        if number % 4 == 0:
+            assert not trial.accepted and "too fast" in trial.reason
+            assert trial.achieved_rate_kpa_s == pytest.approx(75, rel=0.1)
+        else:
+            assert trial.accepted, (number, trial.reason)
+            assert trial.achieved_rate_kpa_s == pytest.approx(plan.rate_kpa_s, rel=0.06)
+        assert trial.t_start == pytest.approx(plan.start_s + 10 / plan.rate_kpa_s, abs=0.2)
+
+
+def test_a_key_stops_the_trial_at_its_moment() -> None:
+    t = np.arange(0, 8, 0.01)
+    kpa = 50.0 * t
+    detector = TrialDetector()
+    assert detector.feed(t[:300], kpa[:300]) == []  # loading, no stop yet
+    detector.stop_now(3.5)
+    (trial,) = detector.feed(t[300:], kpa[300:])
+    assert trial.stop_source is StopSource.KEY
+    assert trial.t_stop == pytest.approx(3.5) and trial.threshold_kpa == pytest.approx(175)
+    assert trial.accepted and trial.achieved_rate_kpa_s == pytest.approx(50)
+
+
+def test_the_safety_maximum_stops_a_trial_without_a_threshold() -> None:
+    t = np.arange(0, 30, 0.01)
+    (trial,) = TrialDetector(PptSettings(safety_max_kpa=600)).feed(t, 50.0 * t)
+    assert trial.stop_source is StopSource.SAFETY and math.isnan(trial.threshold_kpa)
+    assert "safety maximum of 600 kPa" in trial.reason
+    assert trial.t_stop == pytest.approx(12.0, abs=0.011)
+
+
+def test_slow_ramps_are_flagged_and_tremor_at_low_pressure_is_no_release() -> None:
+    t = np.arange(0, 20, 0.01)
+    kpa = 30.0 * t + 3 * np.sin(2 * np.pi * 9 * t)  # 30 kPa/s with a 9 Hz tremor
+    kpa[t > 15] = 0
+    (trial,) = TrialDetector().feed(t, kpa)
+    assert trial.stop_source is StopSource.RELEASE
+    assert trial.threshold_kpa == pytest.approx(kpa[t <= 15].max())
+    assert "40% too slow" in trial.reason
+
+
+def test_blocks_may_split_a_trial_anywhere() -> None:
+    blocks, _ = stream(200.0)
+    whole = detect(blocks)
+    t = np.concatenate([b[0] for b in blocks])
+    kpa = np.concatenate([b[1] for b in blocks])
+    button = np.concatenate([b[2] for b in blocks])
+    rng = np.random.default_rng(1)
+    cuts = np.sort(rng.choice(t.size, 400, replace=False))
+    detector = TrialDetector()
+    split = []
+    for part in np.split(np.arange(t.size), cuts):
+        split += detector.feed(t[part], kpa[part], button[part])
+    assert split == whole
+
+
+def test_rate_helpers() -> None:
+    t = np.arange(0, 2, 0.1)
+    assert fitted_rate(t, 50 * t + 7) == pytest.approx(50)
+    assert math.isnan(fitted_rate(t[:2], t[:2]))
+    assert rate_window_s(10) == 1.0 and rate_window_s(1000) == 0.25 and rate_window_s(80) == 0.25
+    assert rate_window_s(20) == 0.5
+
+
+# --- protocol, run and results -------------------------------------------------------------
+
+SITES = ("Upper trapezius", "Tibialis anterior", "Gastrocnemius")
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_protocol_plans_every_site_side_and_trial_once(order: str) -> None:
+    protocol = PptProtocol(SITES, order=order, seed=7)
+    plan = protocol.plan()
+    assert len(plan) == 3 * 2 * 3 == len(set(plan))
+    for site in SITES:
+        for side in ("left", "right"):
+            numbers = [p.trial for p in plan if (p.site, p.side) == (site, side)]
+            assert numbers == [1, 2, 3]  # each site-side's trials in order
+    if order == LEFT_THEN_RIGHT:
+        assert {p.side for p in plan[:9]} == {"left"}
+    if order == ALTERNATING:
+        assert all(a.side != b.side for a, b in itertools.pairwise(plan))
+    if order == RANDOMISED:
+        assert plan == PptProtocol(SITES, order=order, seed=7).plan()  # reproducible
+        assert plan != PptProtocol(SITES, order=order, seed=8).plan()
+
+
+def trial(threshold: float, reason: str = "") -> Trial:
+    return Trial(0.0, 5.0, threshold, StopSource.BUTTON, 50.0, 50.0, reason)
+
+
+def test_a_run_waits_the_interval_and_repeats_flagged_trials() -> None:
+    run = PptRun(PptProtocol(("Upper trapezius",), sides=("left",), interval_s=30))
+    assert run.current.trial == 1 and run.ready_in(100.0) == 0
+    run.add(trial(250), now=100.0)
+    assert run.current.trial == 2 and run.ready_in(110.0) == pytest.approx(20)
+    run.add(trial(400, "ramp 75 kPa/s is 50% too fast"), now=140.0)
+    assert run.pending is not None and run.current.trial == 2
+    run.repeat()
+    run.add(trial(260), now=180.0)
+    run.add(trial(900, "too fast"), now=220.0)
+    run.keep()  # the examiner keeps it; it stays flagged and out of the mean
+    assert run.finished
+    result = site_result(run.trial_records())
+    assert result.thresholds_kpa == (250, 260, 900) and result.used == (1, 2)
+    assert result.mean_kpa == 255
+
+
+def test_results_mean_sd_cv_asymmetry_and_references() -> None:
+    left = [
+        TrialRecord("Upper trapezius", "left", n, v, True)
+        for n, v in ((1, 300), (2, 240), (3, 260))
+    ]
+    all_three = site_result(left)
+    assert all_three.mean_kpa == pytest.approx(266.667, abs=1e-3)
+    assert all_three.sd_kpa == pytest.approx(30.551, abs=1e-3)
+    assert all_three.cv_pct == pytest.approx(11.456, abs=1e-3)
+    later = site_result(left, MEAN_OF_2_3)
+    assert later.mean_kpa == 250 and later.used == (2, 3)
+    assert asymmetry_pct(250, 200) == pytest.approx(20)
+    assert math.isnan(asymmetry_pct(250, math.nan))
+    references = load_references()
+    female = reference_for(references, "upper trapezius", "female")
+    assert female is not None and female.median_kpa == 244 and "UWO" in female.source
+    assert female.place(150).startswith("below the 25th")
+    assert female.place(250) == "within the middle half"
+    assert reference_for(references, "Masseter", "female") is None  # none invented
+    assert all(reference.source for reference in references)
+
+
+def test_trials_are_stored_in_the_recordings_ppt_table(tmp_path) -> None:
+    blocks, plans = stream(100.0)
+    run = PptRun(PptProtocol(("Upper trapezius",), sides=("left", "right"), interval_s=0))
+    writer = RecordingWriter(tmp_path / "ppt.h5", SessionInfo(), {"protocol": "fgb1"}, {})
+    writer.start()
+    for found in detect(blocks)[:4]:  # the 4th is too fast: kept with its flag
+        run.add(found, now=found.t_stop)
+        if run.pending:
+            run.keep()
+    for planned, found in run.records:
+        writer.add_ppt_trial(ppt_trial_row(planned, found))
+    writer.close()
+    table = read_recording(tmp_path / "ppt.h5").ppt_trials
+    assert table["side"].tolist() == ["left", "left", "left", "right"]
+    assert table["trial"].tolist() == [1, 2, 3, 1]
+    assert table["stop_source"].tolist() == ["button"] * 4
+    assert table["accepted"].tolist() == [1, 1, 1, 0] and "too fast" in table["reason"][3]
+    assert table["threshold_kpa"] == pytest.approx([p.threshold_kpa for p in plans[:4]], abs=3)
