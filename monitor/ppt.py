@@ -90,6 +90,11 @@ class TrialDetector:
     def loading(self) -> bool:
         return self._start is not None
 
+    @property
+    def loading_since(self) -> float | None:
+        """When the trial under way started loading (for the ramp guide's target line)."""
+        return self._start
+
     def stop_now(self, t: float) -> None:
         """The key or foot pedal: the trial under way stops at ``t`` (with the next block)."""
         if self.loading:
@@ -190,3 +195,43 @@ class TrialDetector:
         self._start, self._stop_requested = None, None
         self._waiting_for_unload = True
         return trial
+
+
+class Pace(Enum):
+    SLOW = "too slow"
+    ON = "on pace"
+    FAST = "too fast"
+
+
+@dataclass(frozen=True)
+class GuideFrame:
+    """What the ramp guide shows now (while no trial is loading: target and rate are NaN)."""
+
+    target_kpa: float  # where the pressure should be now, rising at the target rate
+    rate_kpa_s: float  # the achieved rate, smoothed over ``window_s``
+    pace: Pace | None
+
+
+class RampGuide:
+    """The live ramp guide: a target line rising at the chosen rate from the start of loading,
+    the achieved rate smoothed over a window that suits the device's sample rate, and whether
+    the examiner is too slow or too fast (by the same tolerance that flags trials)."""
+
+    def __init__(self, settings: PptSettings, sample_rate_hz: float) -> None:
+        self.settings = settings
+        self.window_s = rate_window_s(sample_rate_hz)
+
+    def frame(self, t: np.ndarray, pressure_kpa: np.ndarray, loading_since: float | None):
+        """From the recent samples (at least ``window_s`` of them) and the trial's start."""
+        if loading_since is None or t.size == 0:
+            return GuideFrame(math.nan, math.nan, None)
+        now = float(t[-1])
+        target = self.settings.target_rate_kpa_s * (now - loading_since) + self.settings.start_kpa
+        recent = t >= max(now - self.window_s, loading_since)
+        rate = fitted_rate(t[recent], pressure_kpa[recent])
+        if not math.isfinite(rate):
+            return GuideFrame(target, rate, None)
+        off = rate / self.settings.target_rate_kpa_s - 1
+        tolerance = self.settings.tolerance
+        pace = Pace.FAST if off > tolerance else Pace.SLOW if off < -tolerance else Pace.ON
+        return GuideFrame(target, rate, pace)

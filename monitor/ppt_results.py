@@ -4,6 +4,7 @@ spread, left/right asymmetry, and where it lies against reference values (with t
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,3 +102,101 @@ def reference_for(references: list[Reference], site: str, sex: str) -> Reference
         if reference.site.lower() == site.lower() and reference.sex == sex:
             return reference
     return None
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One line of the results view, the CSV and the report."""
+
+    result: SiteResult
+    asymmetry_pct: float  # this site's left/right asymmetry (NaN with one side)
+    reference: Reference | None
+
+    def reference_text(self) -> str:
+        if self.reference is None:
+            return "no reference"
+        return (
+            f"{self.reference.place(self.result.mean_kpa)} of healthy {self.reference.sex}s "
+            f"(median {self.reference.median_kpa:g} kPa)"
+        )
+
+
+def results_table(
+    records: Iterable[TrialRecord],
+    mean_of: str = MEAN_OF_ALL,
+    sex: str = "",
+    references: list[Reference] | None = None,
+) -> list[ResultRow]:
+    """Per site and side, in the order the sites were measured."""
+    groups: dict[tuple[str, str], list[TrialRecord]] = {}
+    for record in records:
+        groups.setdefault((record.site, record.side), []).append(record)
+    results = {key: site_result(trials, mean_of) for key, trials in groups.items()}
+    rows = []
+    for (site, _), result in results.items():
+        left, right = results.get((site, "left")), results.get((site, "right"))
+        asymmetry = asymmetry_pct(left.mean_kpa, right.mean_kpa) if left and right else math.nan
+        reference = reference_for(references or [], site, sex) if sex else None
+        rows.append(ResultRow(result, asymmetry, reference))
+    return rows
+
+
+def write_results_csv(rows: list[ResultRow], path, header: dict[str, str]) -> None:
+    """The results as CSV, preceded by ``# key: value`` lines saying what was measured how."""
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        for key, value in header.items():
+            out.write(f"# {key}: {value}\n")
+        writer = csv.writer(out)
+        trials = max((len(row.result.thresholds_kpa) for row in rows), default=0)
+        writer.writerow(
+            ["site", "side"]
+            + [f"trial_{n}_kpa" for n in range(1, trials + 1)]
+            + [
+                "mean_kpa",
+                "sd_kpa",
+                "cv_pct",
+                "trials_in_mean",
+                "asymmetry_pct",
+                "reference",
+                "reference_source",
+            ]
+        )
+        for row in rows:
+            result = row.result
+            values = list(result.thresholds_kpa) + [math.nan] * (
+                trials - len(result.thresholds_kpa)
+            )
+            writer.writerow(
+                [result.site, result.side]
+                + [_fmt(value) for value in values]
+                + [
+                    _fmt(result.mean_kpa),
+                    _fmt(result.sd_kpa),
+                    _fmt(result.cv_pct),
+                    " ".join(map(str, result.used)),
+                    _fmt(row.asymmetry_pct),
+                    row.reference_text(),
+                    row.reference.source if row.reference else "",
+                ]
+            )
+
+
+def _fmt(value: float) -> str:
+    return "" if not math.isfinite(value) else f"{value:.1f}"
+
+
+def remember_thresholds(store, client: str, rows: list[ResultRow], recording: str) -> int:
+    """Each site's measured PPT becomes the client's basis for relative bands; returns how
+    many were remembered (sites without a usable threshold are left as they were)."""
+    remembered = 0
+    for row in rows:
+        if math.isfinite(row.result.mean_kpa):
+            store.set_threshold(
+                client,
+                row.result.site,
+                row.result.side,
+                row.result.mean_kpa,
+                source=f"measured ({recording})",
+            )
+            remembered += 1
+    return remembered

@@ -3,6 +3,7 @@ format and decoder: thresholds at the stop, flagged ramps, the release fallback.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import math
 
@@ -14,8 +15,11 @@ from firmware_bridge.samples import FLAG_BUTTON
 from firmware_bridge.sim import SimulatedDevice, SimulatorConfig
 from firmware_bridge.sim.profiles import NOISE_N, PptProfile
 from monitor.acquisition import calibration_for
+from monitor.clients import ClientStore
 from monitor.ppt import (
+    Pace,
     PptSettings,
+    RampGuide,
     StopSource,
     Trial,
     TrialDetector,
@@ -37,7 +41,10 @@ from monitor.ppt_results import (
     asymmetry_pct,
     load_references,
     reference_for,
+    remember_thresholds,
+    results_table,
     site_result,
+    write_results_csv,
 )
 from recordings import RecordingWriter, SessionInfo, read_recording
 
@@ -229,3 +236,50 @@ def test_trials_are_stored_in_the_recordings_ppt_table(tmp_path) -> None:
     assert table["stop_source"].tolist() == ["button"] * 4
     assert table["accepted"].tolist() == [1, 1, 1, 0] and "too fast" in table["reason"][3]
     assert table["threshold_kpa"] == pytest.approx([p.threshold_kpa for p in plans[:4]], abs=3)
+
+
+def test_the_ramp_guide_rises_at_the_target_rate_and_judges_the_pace() -> None:
+    settings = PptSettings(target_rate_kpa_s=50)
+    guide = RampGuide(settings, sample_rate_hz=10)  # an HX711: smoothed over 1 s
+    assert guide.window_s == 1.0
+    t = np.arange(0, 6, 0.1)
+    for rate, pace in ((50, Pace.ON), (75, Pace.FAST), (30, Pace.SLOW)):
+        kpa = 10 + rate * t + np.where(np.arange(t.size) % 2, 2.5, -2.5)  # 5 kPa steps, jitter
+        frame = guide.frame(t, kpa, loading_since=0.0)
+        assert frame.target_kpa == pytest.approx(10 + 50 * 5.9)
+        assert frame.pace is pace and frame.rate_kpa_s == pytest.approx(rate, rel=0.15)
+    idle = guide.frame(t, np.zeros(t.size), loading_since=None)
+    assert idle.pace is None and math.isnan(idle.target_kpa)
+
+
+def test_results_table_csv_and_remembered_thresholds(tmp_path) -> None:
+    records = [
+        TrialRecord(site, side, n, value, True)
+        for site, side, base in (
+            ("Upper trapezius", "left", 200),
+            ("Upper trapezius", "right", 250),
+            ("Masseter", "left", 120),
+        )
+        for n, value in ((1, base + 20), (2, base - 10), (3, base + 10))
+    ]
+    rows = results_table(records, sex="female", references=load_references())
+    assert [(r.result.site, r.result.side) for r in rows] == [
+        ("Upper trapezius", "left"),
+        ("Upper trapezius", "right"),
+        ("Masseter", "left"),
+    ]
+    assert rows[0].asymmetry_pct == pytest.approx(100 * (256.667 - 206.667) / 256.667, abs=0.01)
+    assert rows[0].reference_text().startswith("within the middle half of healthy females")
+    assert rows[2].reference_text() == "no reference" and math.isnan(rows[2].asymmetry_pct)
+    path = tmp_path / "ppt.csv"
+    write_results_csv(rows, path, {"client": "C-3", "rate": "50 kPa/s"})
+    lines = path.read_text().splitlines()
+    assert lines[:2] == ["# client: C-3", "# rate: 50 kPa/s"]
+    table = list(csv.DictReader(lines[2:]))
+    assert table[1]["trial_1_kpa"] == "270.0" and table[1]["mean_kpa"] == "256.7"
+    assert table[2]["reference"] == "no reference" and table[2]["asymmetry_pct"] == ""
+    store = ClientStore(tmp_path / "clients.json")
+    assert remember_thresholds(store, "C-3", rows, "ppt-1.h5") == 3
+    remembered = ClientStore(tmp_path / "clients.json").threshold("C-3", "Upper trapezius", "right")
+    assert remembered.kpa == pytest.approx(256.667, abs=1e-3)
+    assert remembered.source == "measured (ppt-1.h5)"
