@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from monitor import __version__
-from monitor.commands import export, gui, info, record, repair, simulate
+from monitor.commands import export, gui, info, ports, record, repair, simulate
 from monitor.commands.common import CommandError
 
 COMMANDS = {
@@ -20,6 +20,7 @@ COMMANDS = {
     "simulate": simulate,
     "record": record,
     "info": info,
+    "ports": ports,
     "export": export,
     "repair": repair,
 }

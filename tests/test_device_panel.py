@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import needs_pty
+import json
+
+from conftest import needs_pty, run_cli
 
 from firmware_bridge.ports import PortInfo, serial_ports
 from monitor.ui.device_panel import SIMULATOR_LABEL, DevicePanel
@@ -67,3 +69,20 @@ def test_the_device_cannot_change_while_recording(open_window, qtbot) -> None:
     assert window.acquisition.port == port
     window.record_button.click()
     assert window.device_panel.connect_button.isEnabled()
+
+
+def test_usb_ids_give_hints_and_unknown_ones_none() -> None:
+    assert "FTDI" in GAUGE.hint
+    assert "Arduino" in PortInfo("/dev/ttyACM0", "Uno", 0x2341, 0x0043).hint
+    assert "unverified" in PortInfo("/dev/ttyACM1", "", 0x0483, 0xA1AD).hint
+    assert PortInfo("/dev/ttyS0", "n/a").hint == ""
+    assert PortInfo("/dev/ttyUSB3", "", 0x1234, 0x5678).hint == ""
+
+
+def test_ports_command_lists_what_this_machine_has() -> None:
+    listed = run_cli("ports", "--json")
+    assert listed.returncode == 0
+    rows = json.loads(listed.stdout)
+    assert [row["device"] for row in rows] == [port.device for port in serial_ports()]
+    text = run_cli("ports")
+    assert text.returncode == 0 and text.stdout.strip()

@@ -165,5 +165,5 @@ def test_unknown_muscle_is_bad_usage(out_dir: Path) -> None:
 def test_help_lists_the_commands() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    for command in ("gui", "simulate", "record", "info", "export"):
+    for command in ("gui", "simulate", "record", "info", "export", "repair", "ports"):
         assert command in result.stdout
