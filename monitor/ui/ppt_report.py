@@ -1,0 +1,228 @@
+"""The one-page PPT report: who, how, the results table, and every trial's trace.
+
+Drawn with QPainter, so the same drawing goes to a PDF (QPdfWriter, A4) and to an image (to
+look at it). Always black on white: it is printed and filed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+
+from monitor.ppt_results import ResultRow
+
+INK = QColor("#000000")
+GREY = QColor("#666666")
+TARGET = QColor("#0072B2")  # Okabe-Ito blue: the target ramp
+TRACE = QColor("#D55E00")  # vermillion: what was applied
+RESOLUTION_DPI = 300
+
+
+@dataclass(frozen=True)
+class TrialTrace:
+    label: str  # e.g. "Upper trapezius L2"
+    t: np.ndarray  # s since loading started
+    pressure_kpa: np.ndarray
+    target_rate_kpa_s: float
+    threshold_kpa: float
+    flagged: bool
+
+
+def write_pdf(
+    path: Path, title: str, header: Sequence[str], rows: list[ResultRow], traces: list[TrialTrace]
+) -> None:
+    """The report as a one-page A4 PDF at ``path``."""
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION_DPI)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setTitle(title)
+    painter = QPainter(writer)
+    try:
+        area = QRectF(0, 0, writer.width(), writer.height())
+        draw_report(painter, area, title, header, rows, traces)
+    finally:
+        painter.end()
+
+
+def draw_report(
+    painter: QPainter,
+    area: QRectF,
+    title: str,
+    header: Sequence[str],
+    rows: list[ResultRow],
+    traces: list[TrialTrace],
+) -> None:
+    unit = area.width() / 180  # about one millimetre on A4
+    y = area.top()
+    y = _text(painter, area, y, title, 5.5 * unit, bold=True)
+    for line in header:
+        y = _text(painter, area, y, line, 3.0 * unit)
+    y += 3 * unit
+    y = _table(painter, area, y, rows, unit)
+    y += 4 * unit
+    _traces(painter, QRectF(area.left(), y, area.width(), area.bottom() - y), traces, unit)
+
+
+def _font(size: float, bold: bool = False) -> QFont:
+    font = QFont("Sans")
+    font.setPixelSize(max(1, round(size)))
+    font.setBold(bold)
+    return font
+
+
+def _text(painter: QPainter, area: QRectF, y: float, text: str, size: float, bold=False) -> float:
+    painter.setFont(_font(size, bold))
+    painter.setPen(INK)
+    height = size * 1.5
+    painter.drawText(QRectF(area.left(), y, area.width(), height), Qt.AlignmentFlag.AlignLeft, text)
+    return y + height
+
+
+def _number(value: float, decimals: int = 0, suffix: str = "") -> str:
+    return "—" if not math.isfinite(value) else f"{value:.{decimals}f}{suffix}"
+
+
+def _table(painter: QPainter, area: QRectF, y: float, rows: list[ResultRow], unit: float) -> float:
+    columns = (
+        ("Site", 40),
+        ("Side", 12),
+        ("Trials (kPa)", 38),
+        ("Mean", 14),
+        ("SD", 12),
+        ("CV", 12),
+        ("L/R", 12),
+        ("Reference", 40),
+    )
+    size = 2.8 * unit
+    height = size * 1.7
+    cells = [[name for name, _ in columns]]
+    for row in rows:
+        result = row.result
+        cells.append(
+            [
+                result.site,
+                result.side,
+                " ".join(_number(value) for value in result.thresholds_kpa),
+                _number(result.mean_kpa),
+                _number(result.sd_kpa),
+                _number(result.cv_pct, 1, " %"),
+                _number(row.asymmetry_pct, 0, " %"),
+                row.reference_text(),
+            ]
+        )
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+    for index, values in enumerate(cells):
+        painter.setFont(_font(size, bold=index == 0))
+        rects = []
+        x = area.left()
+        for width_mm, _ in zip((width for _, width in columns), values, strict=True):
+            rects.append(QRectF(x, y, width_mm * unit - unit, 100 * unit))
+            x += width_mm * unit
+        height = size * 0.6 + max(  # as tall as its most wrapped cell
+            painter.boundingRect(rect, flags, value).height()
+            for rect, value in zip(rects, values, strict=True)
+        )
+        painter.setPen(INK)
+        for rect, value in zip(rects, values, strict=True):
+            painter.drawText(QRectF(rect.left(), y, rect.width(), height), flags, value)
+        y += height
+        painter.setPen(QPen(GREY, unit * 0.15))
+        painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+    painter.setFont(_font(2.4 * unit))
+    painter.setPen(GREY)
+    sources = sorted({row.reference.source for row in rows if row.reference})
+    for source in sources:
+        painter.drawText(
+            QRectF(area.left(), y, area.width(), 2.4 * unit * 2.6),
+            Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+            f"Reference: {source}",
+        )
+        y += 2.4 * unit * 2.6
+    return y
+
+
+def _traces(painter: QPainter, area: QRectF, traces: list[TrialTrace], unit: float) -> None:
+    """Small multiples, one per trial, on shared axes so the ramps compare at a glance."""
+    if not traces or area.height() < 20 * unit:
+        return
+    legend_h = 4 * unit
+    legend = QRectF(area.left(), area.top(), area.width(), legend_h)
+    area = QRectF(area.left(), area.top() + legend_h, area.width(), area.height() - legend_h)
+    columns = 3
+    rows = math.ceil(len(traces) / columns)
+    cell_w, cell_h = area.width() / columns, min(area.height() / rows, 45 * unit)
+    top_kpa = (
+        max(
+            [float(np.nanmax(trace.pressure_kpa)) for trace in traces if trace.pressure_kpa.size]
+            + [1.0]
+        )
+        * 1.1
+    )
+    longest_s = max([float(trace.t[-1]) for trace in traces if trace.t.size] + [1.0])
+    painter.setFont(_font(2.6 * unit))
+    painter.setPen(GREY)
+    painter.drawText(
+        legend,
+        Qt.AlignmentFlag.AlignLeft,
+        f"Each trial: pressure applied (solid) against the target ramp (dashed), "
+        f"on the same axes: 0-{top_kpa:.0f} kPa, 0-{longest_s:.1f} s from the start of loading.",
+    )
+    for index, trace in enumerate(traces):
+        cell = QRectF(
+            area.left() + (index % columns) * cell_w,
+            area.top() + (index // columns) * cell_h,
+            cell_w - 3 * unit,
+            cell_h - 3 * unit,
+        )
+        _trace(painter, cell, trace, top_kpa, longest_s, unit)
+
+
+def _trace(
+    painter: QPainter, cell: QRectF, trace: TrialTrace, top_kpa: float, longest_s: float, unit
+) -> None:
+    label_h = 3.2 * unit
+    plot = QRectF(cell.left(), cell.top() + label_h, cell.width(), cell.height() - label_h)
+
+    def point(t: float, kpa: float) -> QPointF:
+        return QPointF(
+            plot.left() + plot.width() * t / longest_s,
+            plot.bottom() - plot.height() * min(kpa, top_kpa) / top_kpa,
+        )
+
+    painter.setFont(_font(2.6 * unit, bold=True))
+    painter.setPen(INK)
+    flag = "  (flagged)" if trace.flagged else ""
+    painter.drawText(
+        QRectF(cell.left(), cell.top(), cell.width(), label_h),
+        Qt.AlignmentFlag.AlignLeft,
+        f"{trace.label}: {_number(trace.threshold_kpa)} kPa{flag}",
+    )
+    painter.setPen(QPen(GREY, unit * 0.15))
+    painter.drawRect(plot)
+    painter.setPen(QPen(TARGET, unit * 0.3, Qt.PenStyle.DashLine))
+    start = float(trace.pressure_kpa[0]) if trace.pressure_kpa.size else 0.0  # loading began
+    target_end = min(longest_s, (top_kpa - start) / trace.target_rate_kpa_s)
+    painter.drawLine(
+        point(0, start), point(target_end, start + trace.target_rate_kpa_s * target_end)
+    )
+    if trace.t.size > 1:
+        step = max(1, trace.t.size // 400)  # a few hundred points are plenty at this size
+        painter.setPen(QPen(TRACE, unit * 0.35))
+        points = [
+            point(float(t), float(p))
+            for t, p in zip(trace.t[::step], trace.pressure_kpa[::step], strict=True)
+        ]
+        painter.drawPolyline(points)
