@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from calibration import CalibrationStore
@@ -78,6 +79,26 @@ def light_theme(app: QApplication, folder: Path) -> None:
     apply_theme(app, "dark")
 
 
+def ppt_screens(app: QApplication, folder: Path) -> None:
+    """The PPT tab mid-ramp (the guide), then its results after a short protocol."""
+    window = open_window(app, "ppt", folder)
+    window.treatment.client_edit.setText("C-0042")
+    ppt = window.ppt
+    window.tabs.setCurrentWidget(ppt)
+    for row in (0, 12):  # upper trapezius, tibialis anterior
+        ppt.site_list.item(row).setCheckState(Qt.CheckState.Checked)
+    ppt.trials_box.setValue(2)
+    ppt.rest_box.setValue(0)
+    ppt.sex_box.setCurrentText("female")
+    ppt.start_button.click()
+    wait(app, lambda: ppt.session.current_kpa > 180 and ppt.pace_label.text() != "", 30)
+    save(window, "ppt-guide.png")
+    wait(app, lambda: ppt.session.run.finished, 150)
+    wait(app, lambda: False, 0.5)
+    save(window, "ppt-results.png")
+    window.close()
+
+
 def target_editor(app: QApplication, folder: Path) -> None:
     window = open_window(app, "steady", folder)
     window.treatment.choose("Infraspinatus — ischemic compression", "left")
@@ -117,6 +138,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp())
     main_window(app, folder)
     target_editor(app, folder)
+    ppt_screens(app, folder)
     light_theme(app, folder)
     calibration(app, folder)
 

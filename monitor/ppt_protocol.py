@@ -103,10 +103,12 @@ class PptRun:
         return max(0.0, self._last_stop + self.protocol.interval_s - now)
 
     def add(self, trial: Trial, now: float) -> None:
-        """A trial for the current site: kept if accepted, else held for repeat-or-keep."""
+        """A trial for the current site: kept if accepted, else held for repeat-or-keep (a
+        flagged trial still waiting is dropped: the examiner measured again)."""
         planned = self.current
         if planned is None:
             return
+        self.pending = None  # measuring again without deciding is a repeat
         self._last_stop = now
         if trial.accepted:
             self.records.append((planned, trial))

@@ -114,6 +114,10 @@ class SessionRecorder:
         self._writer.add_event(t, "note", notes)
         self._writer.set_notes(notes)
 
+    def add_ppt_trial(self, row: tuple) -> None:
+        """A PPT trial (``monitor.ppt_protocol.ppt_trial_row``) into the recording's table."""
+        self._writer.add_ppt_trial(row)
+
     def stop(self) -> RecordingResult:
         self._disconnect()
         with self._lock:

@@ -283,3 +283,12 @@ def test_results_table_csv_and_remembered_thresholds(tmp_path) -> None:
     remembered = ClientStore(tmp_path / "clients.json").threshold("C-3", "Upper trapezius", "right")
     assert remembered.kpa == pytest.approx(256.667, abs=1e-3)
     assert remembered.source == "measured (ppt-1.h5)"
+
+
+def test_measuring_again_while_a_flagged_trial_waits_is_a_repeat() -> None:
+    run = PptRun(PptProtocol(("Upper trapezius",), sides=("left",), trials_per_site=2))
+    run.add(trial(400, "too fast"), now=0.0)
+    assert run.pending is not None
+    run.add(trial(300), now=10.0)  # the examiner simply measured again
+    assert run.pending is None and [t.threshold_kpa for _, t in run.records] == [300]
+    assert run.current.trial == 2

@@ -69,7 +69,7 @@ def test_a_whole_treatment_is_recorded_in_segments_and_reviewed(
     assert review.table.item(0, 1).text() == "left"
     assert review.stats[0].longest_hold_s == pytest.approx(stats.longest_hold_s)
     assert "C-0107" in review.title.text()
-    qtbot.keyClick(window, "2", Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, "3", Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is review
     review.zoom_to_segment(1)
     low, high = review.range.getRegion()

@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 from calibration import PROBE_AREAS_CM2, UNITS, CalibrationError, CalibrationStore
 from monitor import __version__
 from monitor.acquisition import TARE_WINDOW_S, Acquisition
-from monitor.clients import ClientStore
+from monitor.clients import ClientStore, ClientStoreError
 from monitor.cues import CueChooser
 from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveView
 from monitor.markers import MARKER_KEYS
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
+from monitor.ppt_results import remember_thresholds
 from monitor.recorder import SessionRecorder
 from monitor.settings import THEME_NAMES, WINDOW_LENGTHS_S, AppSettings
 from monitor.target_library import TargetLibrary
@@ -46,6 +47,7 @@ from monitor.ui.audio import CuePlayer, open_sound
 from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.device_panel import DevicePanel
 from monitor.ui.hold_display import HoldDisplay
+from monitor.ui.ppt_tab import PptTab
 from monitor.ui.pressure_gauge import PressureGauge
 from monitor.ui.readout import Readout
 from monitor.ui.review_tab import ReviewTab
@@ -100,6 +102,16 @@ class MainWindow(QMainWindow):
         self.hold_display = HoldDisplay()
         self.trace = TracePlot(self.view.window_s)
         self.review = ReviewTab()
+        self.ppt = PptTab(
+            self.treatment.library.muscles,
+            probe_area=lambda: self.view.probe_area_cm2,
+            context=self._ppt_context,
+            sample_rate=lambda: self._rate_hz,
+            play=self._play,
+        )
+        self.ppt.attach(acquisition)
+        self.ppt.trial_done.connect(self._record_ppt_trial)
+        self.ppt.basis_button.clicked.connect(self._use_ppt_as_basis)
         self._make_controls()
         self.setCentralWidget(self._layout())
         self._show_device()
@@ -225,6 +237,7 @@ class MainWindow(QMainWindow):
         live.setLayout(column)
         self.tabs = QTabWidget()
         self.tabs.addTab(live, "Live")
+        self.tabs.addTab(self.ppt, "PPT")
         self.tabs.addTab(self.review, "Review")
         return self.tabs
 
@@ -248,7 +261,13 @@ class MainWindow(QMainWindow):
             ("S", "sound cues on / off", self.sound_button.click),
             ("N", "write in the session notes", self.notes_edit.setFocus),
             ("Ctrl+1", "the live tab", lambda: self.tabs.setCurrentIndex(0)),
-            ("Ctrl+2", "the review tab", lambda: self.tabs.setCurrentIndex(1)),
+            ("Ctrl+2", "the PPT tab", lambda: self.tabs.setCurrentWidget(self.ppt)),
+            ("Ctrl+3", "the review tab", lambda: self.tabs.setCurrentWidget(self.review)),
+            (
+                "Space",
+                "PPT: stop the trial, pain now (a foot pedal can send it)",
+                self.ppt.stop_now,
+            ),
             ("Ctrl+O", "open a recording to review", self.open_recording),
             ("Esc", "leave a text field (keys act as shortcuts again)", self._leave_field),
             ("F1", "this list", self.show_shortcuts),
@@ -413,6 +432,7 @@ class MainWindow(QMainWindow):
         self.view.clear_markers()
         self.acquisition = self._connect_device(port, protocol)
         self._disconnect_buffer = self.acquisition.connect(self.buffer.on_samples)
+        self.ppt.attach(self.acquisition)
         self.acquisition.start()
         self._show_device()
         self._remember(last_port="" if port.startswith("fgsim") else port, protocol=protocol)
@@ -421,6 +441,36 @@ class MainWindow(QMainWindow):
         simulated = self.acquisition.port.startswith("fgsim")
         self.simulated_tag.setVisible(simulated)
         self.setWindowTitle("Pressure Monitor" + (" — simulated device" if simulated else ""))
+
+    def _play(self, cue) -> None:
+        if self.player and self.sound_button.isChecked():
+            self.player.play(cue)
+
+    def _ppt_context(self) -> dict[str, str]:
+        return {
+            "client": self.treatment.client,
+            "probe_area_cm2": f"{self.view.probe_area_cm2:g}",
+            "device": _short(self.acquisition.port),
+            "date": f"{datetime.now():%Y-%m-%d %H:%M}",
+        }
+
+    def _record_ppt_trial(self, row: tuple) -> None:
+        if self.recorder:
+            self.recorder.add_ppt_trial(row)
+
+    def _use_ppt_as_basis(self) -> None:
+        client = self.treatment.client
+        if not client:
+            self.statusBar().showMessage("Enter the client's pseudonym first", 6000)
+            return
+        name = self.recorder.path.name if self.recorder else "PPT tab"
+        try:
+            count = remember_thresholds(self.treatment.clients, client, self.ppt.rows, name)
+        except (ClientStoreError, OSError) as exc:
+            self.statusBar().showMessage(f"Thresholds not remembered: {exc}", 8000)
+            return
+        self.treatment.reload_threshold()
+        self.statusBar().showMessage(f"{count} thresholds remembered for {client}", 6000)
 
     def open_recording(self) -> None:
         self.tabs.setCurrentWidget(self.review)
@@ -511,6 +561,8 @@ class MainWindow(QMainWindow):
         if self.recorder:
             self.record_button.setChecked(False)
         self._disconnect_buffer()
+        self.ppt.detach()
+        self.ppt.timer.stop()
         self.acquisition.stop()
         self.review.close_file()
 

@@ -154,6 +154,10 @@ class TreatmentBar(QWidget):
         self._fill_techniques()
         self._load_threshold()
 
+    def reload_threshold(self) -> None:
+        """The client's thresholds changed elsewhere (the PPT tab): show the current one."""
+        self._load_threshold()
+
     def _load_threshold(self) -> None:
         """The remembered PPT for this client, muscle and side (none for a new site)."""
         threshold = self.clients.threshold(self.client, self.muscle_box.currentText(), self.side)
