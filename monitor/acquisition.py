@@ -138,7 +138,11 @@ class Acquisition:
 
     def mark(self, label: str) -> StreamEvent:
         """A labelled marker now (a key, a foot pedal): an event for the recording."""
-        event = StreamEvent(self.session_time(), "marker", 0.0, label)
+        return self.note("marker", label)
+
+    def note(self, kind: str, label: str) -> StreamEvent:
+        """An event of ``kind`` now, for whatever records this stream."""
+        event = StreamEvent(self.session_time(), kind, 0.0, label)
         self._on_event(event)
         return event
 

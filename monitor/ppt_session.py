@@ -24,8 +24,13 @@ class PptSession:
         probe_area_cm2: float = 1.0,
         sample_rate_hz: float = 1000.0,
         tolerance: float = 0.20,
+        safety_max_kpa: float = 1000.0,
     ) -> None:
-        self.settings = PptSettings(target_rate_kpa_s=protocol.rate_kpa_s, tolerance=tolerance)
+        self.settings = PptSettings(
+            target_rate_kpa_s=protocol.rate_kpa_s,
+            tolerance=tolerance,
+            safety_max_kpa=safety_max_kpa,
+        )
         self.run = PptRun(protocol)
         self.detector = TrialDetector(self.settings)
         self.guide = RampGuide(self.settings, sample_rate_hz)
@@ -65,6 +70,23 @@ class PptSession:
 
     def guide_frame(self) -> GuideFrame:
         return self.guide.frame(self._recent_t, self._recent_kpa, self.detector.loading_since)
+
+    def describe(self) -> dict[str, object]:
+        """The protocol and its settings, as recorded with the trials (order seed included, so
+        a randomised order can be reproduced)."""
+        protocol = self.run.protocol
+        return {
+            "sites": list(protocol.sites),
+            "sides": list(protocol.sides),
+            "trials_per_site": protocol.trials_per_site,
+            "rate_kpa_s": protocol.rate_kpa_s,
+            "interval_s": protocol.interval_s,
+            "order": protocol.order,
+            "seed": protocol.seed,
+            "tolerance": self.settings.tolerance,
+            "safety_max_kpa": self.settings.safety_max_kpa,
+            "probe_area_cm2": self.probe_area_cm2,
+        }
 
     def recent(self) -> tuple[np.ndarray, np.ndarray]:
         """(time, pressure) since the trial under way started loading, at least the last

@@ -133,6 +133,7 @@ EVENT_KINDS = {
     "drift": "the unloaded reading drifted off zero; value = what it read, N",
     "calibration": "a new calibration took effect; label = its source",
     "note": "the session notes as the user left them at that moment; label = the whole text",
+    "ppt_protocol": "a PPT protocol started; label = its settings as JSON (order seed too)",
 }
 
 SAMPLE_CHUNK = 4096  # ~4 s at 1 kHz: compresses well; the uncompressed tail stays 156 KB

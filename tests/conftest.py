@@ -132,8 +132,9 @@ def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
         store: CalibrationStore | None = None,
         rate_hz: float = 500,
         sound: tuple[HeardCues | None, str] | None = None,
+        **simulator_options: float,
     ) -> MainWindow:
-        url = SimulatorConfig(rate_hz=rate_hz, profile=profile).to_url()
+        url = SimulatorConfig(rate_hz=rate_hz, profile=profile, **simulator_options).to_url()
         acquisition = Acquisition(url, "fgb1", store)
         sound = sound or (HeardCues(), "")
         window = MainWindow(acquisition, recordings_dir or tmp_path, open_sound=lambda: sound)

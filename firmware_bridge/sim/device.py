@@ -16,7 +16,13 @@ import numpy as np
 from firmware_bridge.protocols import fgb1
 from firmware_bridge.protocols.cobs import CobsError
 from firmware_bridge.samples import FLAG_BUTTON, FLAG_SATURATED
-from firmware_bridge.sim.profiles import NOISE_N, PROFILES, ForceProfile, make_profile
+from firmware_bridge.sim.profiles import (
+    NOISE_N,
+    PROFILES,
+    ForceProfile,
+    make_ppt_profile,
+    make_profile,
+)
 
 SCHEME = "fgsim"
 
@@ -31,6 +37,8 @@ class SimulatorConfig:
     #: Stamp samples with the host's monotonic clock (mod 2^32 us) at which they were made,
     #: so a process on the same machine can measure their latency (benchmarks/live.py).
     host_clock: bool = False
+    ppt_rate: float = 50.0  # the ppt profile's mean ramp, kPa/s
+    ppt_rest: float = 4.0  # and its rest between trials, s
 
     def __post_init__(self) -> None:
         if self.protocol not in PERSONALITIES:
@@ -40,6 +48,8 @@ class SimulatorConfig:
             raise ValueError(f"simulated rate must be in (0, 100000] Hz, not {self.rate_hz}")
         if self.profile not in PROFILES:
             raise ValueError(f"unknown profile {self.profile!r} (known: {', '.join(PROFILES)})")
+        if not (0 < self.ppt_rate <= 10_000 and 0 <= self.ppt_rest <= 600):
+            raise ValueError("ppt_rate must be in (0, 10000] kPa/s and ppt_rest in [0, 600] s")
 
     def to_url(self) -> str:
         query = urlencode(
@@ -50,6 +60,8 @@ class SimulatorConfig:
                 "seed": self.seed,
                 "clock_start_us": self.clock_start_us,
                 "host_clock": int(self.host_clock),
+                "ppt_rate": f"{self.ppt_rate:g}",
+                "ppt_rest": f"{self.ppt_rest:g}",
             }
         )
         return f"{SCHEME}://?{query}"
@@ -66,6 +78,8 @@ class SimulatorConfig:
             "seed": int,
             "clock_start_us": int,
             "host_clock": lambda text: bool(int(text)),
+            "ppt_rate": float,
+            "ppt_rest": float,
         }
         options = {}
         for key, values in parse_qs(parts.query, strict_parsing=bool(parts.query)).items():
@@ -183,7 +197,11 @@ class SimulatedDevice:
         self.config = config
         self.rate_hz = config.rate_hz
         self.personality = PERSONALITIES[config.protocol]()
-        self.profile: ForceProfile = make_profile(config.profile, config.seed)
+        self.profile: ForceProfile = (
+            make_ppt_profile(config.seed, config.ppt_rate, config.ppt_rest)
+            if config.profile == "ppt"
+            else make_profile(config.profile, config.seed)
+        )
         self._rng = np.random.default_rng(config.seed + 1)
         self._powered_at = now
         self._now = now

@@ -176,6 +176,11 @@ PROFILES = {
 }
 
 
+def make_ppt_profile(seed: int, rate_kpa_s: float, rest_s: float) -> PptProfile:
+    """The PPT profile at another pace (tests run whole protocols in a minute)."""
+    return PptProfile(seed=seed, rate_kpa_s=rate_kpa_s, rest_s=rest_s)
+
+
 def make_profile(name: str, seed: int = 1) -> ForceProfile:
     try:
         return PROFILES[name](seed)

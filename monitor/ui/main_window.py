@@ -6,6 +6,7 @@ from ``SessionRecorder``; a timer at display rate pulls what is new.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         )
         self.ppt.attach(acquisition)
         self.ppt.trial_done.connect(self._record_ppt_trial)
+        self.ppt.protocol_started.connect(self._record_ppt_protocol)
         self.ppt.basis_button.clicked.connect(self._use_ppt_as_basis)
         self._make_controls()
         self.setCentralWidget(self._layout())
@@ -401,6 +403,8 @@ class MainWindow(QMainWindow):
             self.record_button.setChecked(False)
             return
         self.recorder = recorder
+        if self.ppt.session is not None:  # a protocol under way: its settings go on record
+            self._record_ppt_protocol(json.dumps(self.ppt.session.describe()))
         self.treatment.set_client_editable(False)
         self.device_panel.set_locked(True)
         self.record_button.setText("■ Stop")
@@ -453,6 +457,9 @@ class MainWindow(QMainWindow):
             "device": _short(self.acquisition.port),
             "date": f"{datetime.now():%Y-%m-%d %H:%M}",
         }
+
+    def _record_ppt_protocol(self, description: str) -> None:
+        self.acquisition.note("ppt_protocol", description)
 
     def _record_ppt_trial(self, row: tuple) -> None:
         if self.recorder:

@@ -7,6 +7,7 @@ timer here, on the GUI thread.
 
 from __future__ import annotations
 
+import json
 import math
 import queue
 import time
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 from monitor.acquisition import Acquisition
 from monitor.cues import Cue
 from monitor.feedback import Zone
-from monitor.ppt import Pace
+from monitor.ppt import Pace, StopSource
 from monitor.ppt_protocol import ORDERS, RATE_PRESETS_KPA_S, PptProtocol, ppt_trial_row
 from monitor.ppt_results import (
     MEAN_OF_2_3,
@@ -65,6 +66,7 @@ HISTORY_S = 60.0  # samples kept for the trial traces of the report
 
 class PptTab(QWidget):
     trial_done = Signal(tuple)  # a row for the recording's PPT table
+    protocol_started = Signal(str)  # the protocol and its settings, as JSON, for the record
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class PptTab(QWidget):
     def _make_setup(self, muscles: list[str]) -> None:
         self.site_list = QListWidget()
         self.site_list.setMaximumHeight(90)
+        self.site_list.setMinimumWidth(230)
         self.site_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         for muscle in muscles:
             item = QListWidgetItem(muscle)
@@ -115,6 +118,10 @@ class PptTab(QWidget):
         self.trials_box = QSpinBox(minimum=1, maximum=10, value=3)
         self.rate_box = QComboBox()
         self.rate_box.addItems([*RATE_PRESETS_KPA_S, "custom"])
+        self.rate_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.rate_box.setMinimumContentsLength(18)  # the full name shows when it opens
         self.custom_rate = QDoubleSpinBox(minimum=1, maximum=500, value=50, suffix=" kPa/s")
         self.rest_box = QSpinBox(minimum=0, maximum=600, value=30, suffix=" s rest")
         self.order_box = QComboBox()
@@ -124,6 +131,10 @@ class PptTab(QWidget):
         self.sex_box = QComboBox()
         self.sex_box.addItems(["sex: not given", "female", "male"])
         self.sex_box.setToolTip("For the reference values, which are by sex")
+        self.tolerance_box = QSpinBox(minimum=5, maximum=50, value=20, prefix="± ", suffix=" %")
+        self.tolerance_box.setToolTip("A trial ramped further than this from the target is flagged")
+        self.safety_box = QSpinBox(minimum=50, maximum=3000, value=1000, suffix=" kPa")
+        self.safety_box.setToolTip("A trial reaching this pressure stops, with an alarm tone")
         self.start_button = QPushButton("Start protocol")
         self.start_button.clicked.connect(self.start)
         self.custom_rate.setEnabled(False)
@@ -139,12 +150,13 @@ class PptTab(QWidget):
                 (("Ramp", self.rate_box), ("Custom rate", self.custom_rate)),
                 (("Between trials", self.rest_box), ("Site order", self.order_box)),
                 (("Threshold", self.mean_box), ("Reference", self.sex_box)),
+                (("Rate tolerance", self.tolerance_box), ("Safety maximum", self.safety_box)),
             ),
         ):
             for row, (label, widget) in enumerate(cells, start=1):
                 grid.addWidget(QLabel(label), row, 1 + 2 * column)
                 grid.addWidget(widget, row, 2 + 2 * column)
-        grid.addWidget(self.start_button, 1, 9, 2, 1)
+        grid.addWidget(self.start_button, 1, 11, 2, 1)
         self._setup_row = grid
 
     def _make_live(self) -> None:
@@ -266,7 +278,14 @@ class PptTab(QWidget):
         except ValueError as exc:
             self.next_label.setText(f"Cannot start: {exc}")
             return False
-        self.session = PptSession(protocol, self._probe_area(), self._sample_rate() or 1000.0)
+        self.session = PptSession(
+            protocol,
+            self._probe_area(),
+            self._sample_rate() or 1000.0,
+            tolerance=self.tolerance_box.value() / 100,
+            safety_max_kpa=float(self.safety_box.value()),
+        )
+        self.protocol_started.emit(json.dumps(self.session.describe()))
         self._traces = []
         self.rows = []
         self.table.setRowCount(0)
@@ -332,7 +351,7 @@ class PptTab(QWidget):
             self.trial_done.emit(ppt_trial_row(planned, trial))
         else:
             self._pending_trace = (trace, ppt_trial_row(planned, trial))
-        self._play(Cue.REACHED)
+        self._play(Cue.OVER if trial.stop_source is StopSource.SAFETY else Cue.REACHED)
         self._update_results()
         self._show_next()
 
