@@ -18,6 +18,7 @@ from calibration import CalibrationStore
 from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
 from monitor.calibration_wizard import Step
+from monitor.settings import AppSettings
 from monitor.ui.main_window import MainWindow
 from monitor.ui.target_editor import TargetEditor
 from monitor.ui.theme import apply_theme
@@ -37,10 +38,12 @@ def save(widget: QWidget, name: str) -> None:
     widget.grab().save(str(OUT / name))
 
 
-def open_window(app: QApplication, profile: str, folder: Path) -> MainWindow:
+def open_window(
+    app: QApplication, profile: str, folder: Path, settings: AppSettings | None = None
+) -> MainWindow:
     store = CalibrationStore(folder / "calibrations")
     acquisition = Acquisition(SimulatorConfig(profile=profile).to_url(), "fgb1", store)
-    window = MainWindow(acquisition, folder)
+    window = MainWindow(acquisition, folder, settings=settings)
     window.resize(1280, 800)
     acquisition.start()
     window.show()
@@ -71,7 +74,7 @@ def main_window(app: QApplication, folder: Path) -> None:
 def light_theme(app: QApplication, folder: Path) -> None:
     """The live tab in the light theme, for bright rooms."""
     apply_theme(app, "light")
-    window = open_window(app, "therapy", folder)
+    window = open_window(app, "therapy", folder, AppSettings(theme="light"))
     window.treatment.client_edit.setText("C-0042")
     wait(app, lambda: False, 12.0)
     save(window, "main-window-light.png")

@@ -105,7 +105,7 @@ class PptTab(QWidget):
 
     def _make_setup(self, muscles: list[str]) -> None:
         self.site_list = QListWidget()
-        self.site_list.setMaximumHeight(90)
+        self.site_list.setMaximumHeight(110)
         self.site_list.setMinimumWidth(230)
         self.site_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         for muscle in muscles:
@@ -143,12 +143,19 @@ class PptTab(QWidget):
         )
         grid = QGridLayout()
         grid.addWidget(QLabel("Sites"), 0, 0)
-        grid.addWidget(self.site_list, 1, 0, 2, 1)
+        grid.addWidget(self.site_list, 1, 0, 3, 1)
         for column, cells in enumerate(
             (
-                (("Sides", self.sides_box), ("Trials per site", self.trials_box)),
-                (("Ramp", self.rate_box), ("Custom rate", self.custom_rate)),
-                (("Between trials", self.rest_box), ("Site order", self.order_box)),
+                (
+                    ("Sides", self.sides_box),
+                    ("Trials per site", self.trials_box),
+                    ("Site order", self.order_box),
+                ),
+                (
+                    ("Ramp", self.rate_box),
+                    ("Custom rate", self.custom_rate),
+                    ("Between trials", self.rest_box),
+                ),
                 (("Threshold", self.mean_box), ("Reference", self.sex_box)),
                 (("Rate tolerance", self.tolerance_box), ("Safety maximum", self.safety_box)),
             ),
@@ -156,7 +163,7 @@ class PptTab(QWidget):
             for row, (label, widget) in enumerate(cells, start=1):
                 grid.addWidget(QLabel(label), row, 1 + 2 * column)
                 grid.addWidget(widget, row, 2 + 2 * column)
-        grid.addWidget(self.start_button, 1, 11, 2, 1)
+        grid.addWidget(self.start_button, 1, 9, 3, 1)
         self._setup_row = grid
 
     def _make_live(self) -> None:
