@@ -28,8 +28,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication
 
-from firmware_bridge.protocols.fgb1_decoder import Fgb1Decoder
-from firmware_bridge.sim import SimulatedDevice, SimulatorConfig
+from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from monitor.acquisition import CALIBRATED_DTYPE, calibration_for
 from recordings import RecordingWriter, ReviewFile, SessionInfo, read_recording
 from recordings.h5file import H5Recording
@@ -41,18 +40,13 @@ BLOCK = 20  # samples per reader block at 1 kHz with 20 ms reads
 
 def therapy_blocks(seconds: int) -> list[np.ndarray]:
     """The simulator's therapy profile through the real wire format and decoder."""
-    device = SimulatedDevice(SimulatorConfig(rate_hz=RATE_HZ), now=0.0)
-    decoder = Fgb1Decoder()
-    for command in decoder.opening_commands():
-        device.receive(command, now=0.0)
-    decoder.feed(device.poll(0.0), 0.0)
-    calibration = calibration_for(decoder.device_info)
+    info, decoded, _ = decoded_blocks(SimulatorConfig(rate_hz=RATE_HZ), seconds, 1.0)
+    calibration = calibration_for(info)
     blocks = []
-    for second in range(1, seconds + 1):
-        decoded = decoder.feed(device.poll(float(second)), float(second))
-        block = np.zeros(decoded.size, dtype=CALIBRATED_DTYPE)
-        for name in decoded.dtype.names:
-            block[name] = decoded[name]
+    for part in decoded:
+        block = np.zeros(part.size, dtype=CALIBRATED_DTYPE)
+        for name in part.dtype.names:
+            block[name] = part[name]
         block["t"] = block["t_device"]
         block["force"] = calibration.apply(block["raw"])
         blocks.append(block)

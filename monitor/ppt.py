@@ -82,6 +82,7 @@ class TrialDetector:
         self.settings = settings or PptSettings()
         self._t: list[np.ndarray] = []  # the trial under way, or nothing
         self._p: list[np.ndarray] = []
+        self._peak = -np.inf  # the trial's highest pressure so far
         self._start: float | None = None
         self._waiting_for_unload = False
         self._stop_requested: float | None = None
@@ -132,8 +133,7 @@ class TrialDetector:
     ) -> tuple[Trial | None, int]:
         """Extend the trial with this stretch; the trial if it stopped, and samples used."""
         settings = self.settings
-        peak_before = max((float(part.max()) for part in self._p if part.size), default=-np.inf)
-        running_peak = np.maximum.accumulate(np.maximum(p, peak_before))
+        running_peak = np.maximum.accumulate(np.maximum(p, self._peak))
         candidates: list[tuple[int, StopSource]] = []
         for mask, source in (
             (t >= (self._stop_requested or math.inf), StopSource.KEY),
@@ -151,6 +151,7 @@ class TrialDetector:
         if not candidates:
             self._t.append(t)
             self._p.append(p)
+            self._peak = float(running_peak[-1]) if p.size else self._peak
             return None, t.size
         index, source = min(candidates, key=lambda c: c[0])
         self._t.append(t[: index + 1])
@@ -191,7 +192,7 @@ class TrialDetector:
             target_rate_kpa_s=settings.target_rate_kpa_s,
             reason=reason,
         )
-        self._t, self._p = [], []
+        self._t, self._p, self._peak = [], [], -np.inf
         self._start, self._stop_requested = None, None
         self._waiting_for_unload = True
         return trial

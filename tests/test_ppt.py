@@ -10,9 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from firmware_bridge.protocols.fgb1_decoder import Fgb1Decoder
 from firmware_bridge.samples import FLAG_BUTTON
-from firmware_bridge.sim import SimulatedDevice, SimulatorConfig
+from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from firmware_bridge.sim.profiles import NOISE_N, PptProfile
 from monitor.acquisition import calibration_for
 from monitor.clients import ClientStore
@@ -55,18 +54,12 @@ NOISE_KPA = 4 * NOISE_N * 10  # the load cell's noise, 4 sigma, on a 1 cm² prob
 def stream(rate_hz: float, read_every_s: float = 0.02):
     """(t, kPa, button) blocks as the reader delivers them, and the profile's plan."""
     config = SimulatorConfig(rate_hz=rate_hz, profile="ppt", seed=4)
-    device = SimulatedDevice(config, now=0.0)
-    decoder = Fgb1Decoder()
-    for command in decoder.opening_commands():
-        device.receive(command, now=0.0)
-    decoder.feed(device.poll(0.0), 0.0)
-    calibration = calibration_for(decoder.device_info)
-    blocks = []
-    for now in np.arange(read_every_s, SECONDS, read_every_s):
-        block = decoder.feed(device.poll(float(now)), float(now))
-        if block.size:
-            kpa = calibration.apply(block["raw"]) * 10.0
-            blocks.append((block["t_device"], kpa, (block["flags"] & FLAG_BUTTON) > 0))
+    info, decoded, device = decoded_blocks(config, SECONDS - read_every_s, read_every_s)
+    calibration = calibration_for(info)
+    blocks = [
+        (b["t_device"], calibration.apply(b["raw"]) * 10.0, (b["flags"] & FLAG_BUTTON) > 0)
+        for b in decoded
+    ]
     assert isinstance(device.profile, PptProfile)
     plans = [p for p in device.profile.plans_until(SECONDS) if p.stop_s + 1 < SECONDS]
     return blocks, plans

@@ -306,12 +306,12 @@ class PptTab(QWidget):
     def repeat(self) -> None:
         if self.session is not None:
             self.session.run.repeat()
-            self._after_decision()
+            self._after_decision(kept=False)
 
     def keep(self) -> None:
         if self.session is not None:
             self.session.run.keep()
-            self._after_decision()
+            self._after_decision(kept=True)
 
     # --- refresh ------------------------------------------------------------------------
 
@@ -353,6 +353,7 @@ class PptTab(QWidget):
             trial.threshold_kpa,
             not trial.accepted,
         )
+        self._pending_trace = None  # a flagged trial still waiting was measured again
         if trial.accepted:
             self._traces.append(trace)
             self.trial_done.emit(ppt_trial_row(planned, trial))
@@ -362,11 +363,9 @@ class PptTab(QWidget):
         self._update_results()
         self._show_next()
 
-    def _after_decision(self) -> None:
-        pending = self._pending_trace
-        run = self.session.run if self.session else None
-        if pending and run and run.records and run.records[-1][1].reason:
-            trace, row = pending  # kept: recorded with its flag
+    def _after_decision(self, kept: bool) -> None:
+        if kept and self._pending_trace is not None:  # recorded with its flag
+            trace, row = self._pending_trace
             self._traces.append(trace)
             self.trial_done.emit(row)
         self._pending_trace = None
