@@ -34,7 +34,15 @@ UNITS: tuple[Unit, ...] = (
     Unit("kgf/cm²", True, STANDARD_GRAVITY / _CM2_IN_M2, 2),
     Unit("psi", True, PASCALS_PER_PSI, 1),
 )
-_BY_SYMBOL = {unit.symbol: unit for unit in UNITS} | {"kgf/cm2": UNITS[4]}
+#: Force units a gauge may send but nobody reads a treatment in: converted, never offered.
+DEVICE_ONLY_UNITS: tuple[Unit, ...] = (
+    Unit("mN", False, 1e-3, 0),
+    Unit("kN", False, 1e3, 4),
+    Unit("gf", False, STANDARD_GRAVITY / 1000.0, 0),
+    Unit("ozf", False, NEWTONS_PER_LBF / 16.0, 1),
+    Unit("klbf", False, NEWTONS_PER_LBF * 1000.0, 4),
+)
+_BY_SYMBOL = {unit.symbol: unit for unit in UNITS + DEVICE_ONLY_UNITS} | {"kgf/cm2": UNITS[4]}
 
 
 def unit_named(symbol: str) -> Unit:

@@ -20,9 +20,8 @@ log = logging.getLogger(__name__)
 #: Bytes asked for when the driver reports nothing waiting: the read returns on the first
 #: byte, and then takes all that is waiting (never ``readline()``, never a call per byte).
 MIN_READ = 1
-#: Reads are at least this far apart, so that a fast stream is decoded in blocks of many
-#: samples rather than one frame per call; it adds at most this much latency.
-READ_INTERVAL_S = 0.010
+#: A port that vanished (unplugged) is tried again this often until it returns.
+RETRY_INTERVAL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,9 @@ class StreamEvent:
     """Something that happened to the stream, on the session clock."""
 
     t: float
-    kind: str  # "connected", "gap", "error", "closed"
-    value: float = 0.0  # for "gap": the number of samples lost
+    #: "connected", "gap", "error", "closed", "disconnected", "reconnected", "device"
+    kind: str
+    value: float = 0.0  # "gap": the samples lost; "reconnected": the seconds without data
     detail: str = ""
 
 
@@ -43,6 +43,8 @@ class ReaderStatus:
     dropped_samples: int = 0
     corrupt: int = 0
     device_info: DeviceInfo | None = None
+    reconnections: int = 0
+    unanswered_polls: int = 0
 
 
 class ReaderThread(threading.Thread):
@@ -50,7 +52,9 @@ class ReaderThread(threading.Thread):
 
     ``on_block`` and ``on_event`` run on this thread: they must be quick and thread-safe.
     Sample times are moved onto the session clock, whose zero is ``session_start``
-    (a ``clock()`` value); the first sample lands at its arrival time.
+    (a ``clock()`` value); the first sample lands at its arrival time, and so does the first
+    after a reconnection. A port that fails (unplugged) is reopened when it comes back on
+    the same path, and the stream goes on: the loss and the return are events.
     """
 
     def __init__(
@@ -76,6 +80,7 @@ class ReaderThread(threading.Thread):
         self._status = ReaderStatus()
         self._clock_offset: float | None = None
         self._last_seq: int | None = None
+        self._expected_identity = ""  # after a reconnection: the device that was there
 
     def stop(self) -> None:
         self._stop_requested.set()
@@ -93,12 +98,44 @@ class ReaderThread(threading.Thread):
         except PortError as exc:
             self._fail(str(exc))
             return
-        try:
-            self._converse(port)
-        except (serial.SerialException, OSError) as exc:
-            self._fail(f"lost the connection to {self.port} ({describe(exc)})")
-        finally:
-            self._close(port)
+        while port is not None:
+            try:
+                self._converse(port)
+                self._close(port)
+                return
+            except (serial.SerialException, OSError) as exc:
+                port = self._reconnect(port, describe(exc))
+            except Exception:
+                self._close(port)
+                raise
+
+    def _reconnect(self, lost: serial.SerialBase, reason: str) -> serial.SerialBase | None:
+        """Wait for the port to return; None when asked to stop first."""
+        lost_at = self.session_time()
+        message = f"lost the connection to {self.port} ({reason}): waiting for it to return"
+        log.warning("%s", message)
+        self._abandon(lost)
+        self._update(connected=False, error=message)
+        self._on_event(StreamEvent(lost_at, "disconnected", detail=reason))
+        while not self._stop_requested.wait(RETRY_INTERVAL_S):
+            try:
+                port = open_port(self.port, self._baudrate)
+            except PortError:
+                continue
+            info = self.decoder.device_info
+            self._expected_identity = info.identity if info else ""
+            self.decoder.restart()
+            self._clock_offset = None  # the device may have restarted its clock
+            self._last_seq = None
+            gap = self.session_time() - lost_at
+            with self._lock:
+                self._status = replace(
+                    self._status, error="", reconnections=self._status.reconnections + 1
+                )
+            self._on_event(StreamEvent(self.session_time(), "reconnected", gap, self.port))
+            return port
+        self._on_event(StreamEvent(self.session_time(), "closed", detail=self.port))
+        return None
 
     def _converse(self, port: serial.SerialBase) -> None:
         port.reset_input_buffer()  # what piled up before we listened is stale
@@ -106,15 +143,24 @@ class ReaderThread(threading.Thread):
             port.write(command)
         self._update(connected=True)
         self._on_event(StreamEvent(self.session_time(), "connected", detail=self.port))
-        next_read = self._clock()
-        while not self._stop_requested.wait(max(0.0, next_read - self._clock())):
-            next_read = self._clock() + READ_INTERVAL_S
+        delay = 0.0
+        while not self._stop_requested.wait(delay):
+            started = self._clock()
+            request = self.decoder.outgoing(started)
+            if request:
+                port.write(request)
             data = port.read(port.in_waiting or MIN_READ)
             if data:
-                self._deliver(self.decoder.feed(data, self._clock()))
+                arrival = self._clock()
+                self._deliver(self.decoder.feed(data, arrival))
+                while self.decoder.has_backlog:  # a unit change split the chunk
+                    self._deliver(self.decoder.feed(b"", arrival))
+            delay = max(0.0, started + self.decoder.read_interval_s - self._clock())
 
     def _deliver(self, block: np.ndarray) -> None:
         stats = self.decoder.stats
+        if not self._same_device():
+            return
         if block.size:
             if self._clock_offset is None:
                 arrival = self.session_time()
@@ -122,10 +168,14 @@ class ReaderThread(threading.Thread):
             block["t"] = block["t_device"] - self._clock_offset
             self._report_gaps(block)
             self._on_block(block)
+        for notice in self.decoder.take_notices():
+            log.info("%s: %s", self.port, notice)
+            self._on_event(StreamEvent(self.session_time(), "device", detail=notice))
         self._update(
             samples=stats.samples,
             corrupt=stats.corrupt,
             device_info=self.decoder.device_info,
+            unanswered_polls=stats.unanswered_polls,
         )
 
     def _report_gaps(self, block: np.ndarray) -> None:
@@ -143,6 +193,22 @@ class ReaderThread(threading.Thread):
         for index, count in zip(gaps, lost, strict=True):
             self._on_event(StreamEvent(float(block["t"][index]), "gap", float(count)))
 
+    def _same_device(self) -> bool:
+        """After a reconnection, whether the device on the port is the one that was there
+        (when both say who they are); another one ends the stream rather than mix data."""
+        info = self.decoder.device_info
+        if not self._expected_identity or info is None or not info.identity:
+            return True
+        if info.identity == self._expected_identity:
+            return True
+        message = (
+            f"another device ({info.identity}) is now on {self.port}, not "
+            f"{self._expected_identity}: stopped reading"
+        )
+        self._fail(message)
+        self._stop_requested.set()
+        return False
+
     def _update(self, **changes: object) -> None:
         with self._lock:
             self._status = replace(self._status, **changes)
@@ -151,6 +217,13 @@ class ReaderThread(threading.Thread):
         log.warning("%s", message)
         self._update(connected=False, error=message)
         self._on_event(StreamEvent(self.session_time(), "error", detail=message))
+
+    def _abandon(self, port: serial.SerialBase) -> None:
+        """Close a port that failed: nothing can be said to the device any more."""
+        try:
+            port.close()
+        except (serial.SerialException, OSError) as exc:
+            log.info("closing the lost port %s: %s", self.port, exc)
 
     def _close(self, port: serial.SerialBase) -> None:
         try:

@@ -17,7 +17,7 @@ from calibration import (
     unit_named,
 )
 from firmware_bridge.device_info import DeviceInfo
-from firmware_bridge.protocols import make_decoder
+from firmware_bridge.protocols import baud_rate, make_decoder
 from firmware_bridge.reader import ReaderStatus, ReaderThread, StreamEvent
 from firmware_bridge.samples import SAMPLE_DTYPE
 from monitor.drift import DriftMonitor
@@ -77,7 +77,14 @@ class Acquisition:
         self._stored: Calibration | None = None
         self._session: Calibration | None = None  # set in this session: tare, new calibration
         self.calibration_note = ""  # why a stored calibration was not used
-        self.reader = ReaderThread(port, self.decoder, self._on_block, self._on_event, clock=clock)
+        self.reader = ReaderThread(
+            port,
+            self.decoder,
+            self._on_block,
+            self._on_event,
+            clock=clock,
+            baudrate=baud_rate(protocol),
+        )
 
     def start(self) -> None:
         self.reader.start()

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from calibration import UNITS
-from firmware_bridge.protocols import DECODERS
+from firmware_bridge.protocols import DECODERS, UnknownProtocolError, parse_spec
 
 SETTINGS_VERSION = 1
 #: The trace's window lengths on offer, s.
@@ -58,13 +58,20 @@ class AppSettings:
             values["probe_area_cm2"] = defaults.probe_area_cm2
         if values["side"] not in ("—", "left", "right"):
             values["side"] = defaults.side
-        if values["protocol"] not in DECODERS:
+        if not _known_protocol(values["protocol"]):
             values["protocol"] = defaults.protocol
         if values["theme"] not in THEME_NAMES:
             values["theme"] = defaults.theme
         if values["window_s"] not in WINDOW_LENGTHS_S:
             values["window_s"] = defaults.window_s
         return cls(**values)
+
+
+def _known_protocol(spec: str) -> bool:
+    try:
+        return parse_spec(spec)[0] in DECODERS
+    except UnknownProtocolError:
+        return False
 
 
 def _as_bool(value: Any) -> bool:

@@ -1,4 +1,9 @@
-"""Plain ASCII numbers or CSV lines, as DIY boards print them (one reading per line)."""
+"""Readings as DIY boards print them, one per line: bare numbers, CSV, ``label: value``.
+
+What sketches print (reference §5.3): ``12.34``, ``123456,-52000,1.234`` (millis, raw,
+force), ``Load_cell output val: 123.45``, ``Reading: 12.3 g``, ``Fz=1.2 N``; plus status
+lines (``Tare complete``) and ``#`` comments, which are not data.
+"""
 
 from __future__ import annotations
 
@@ -7,91 +12,156 @@ import re
 import numpy as np
 
 from firmware_bridge.device_info import DeviceInfo
-from firmware_bridge.protocols.base import DecoderStats, bounded_tail
-from firmware_bridge.samples import SAMPLE_DTYPE, empty_block
+from firmware_bridge.protocols.base import DecoderBase
+from firmware_bridge.protocols.text import (
+    UNIT_TOKENS,
+    BlockMaker,
+    LineBuffer,
+    Readings,
+    lines_of,
+    unit_option,
+)
 
-#: A line longer than this is not a reading: drop it rather than grow.
-MAX_LINE_BYTES = 1024
+_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_UNIT = rb"[A-Za-z]+"
+#: ``label: value [unit]`` or ``label = value [unit]``, alone on its line.
+_LABELLED = re.compile(
+    rb"(?m)^[ \t]*[A-Za-z_][^\n:=]*[:=][ \t]*(" + _NUMBER + rb")[ \t]*(" + _UNIT + rb")?[ \t]*$"
+)
+_VALUE_AND_UNIT = re.compile(rb"(" + _NUMBER + rb")[ \t]*(" + _UNIT + rb")?")
+_FIELD = re.compile(rb"[,;\t ]+")
 
-_FIELD_SEPARATORS = re.compile(rb"[,;\t ]+")
 
+class AsciiLineDecoder(DecoderBase):
+    """Takes one value from each line, in newtons unless the line or ``unit`` says otherwise.
 
-class AsciiLineDecoder:
-    """Takes the value in ``column`` (default: the last field) of each line, in newtons.
-
-    The device sends no timestamps, so the lines of one chunk are spread evenly between the
-    previous chunk's arrival and this one's (better than stamping them all alike).
+    ``column`` counts the line's numbers (0 the first, -1 the last: the default); ``label``
+    picks a labelled value (``Fz`` in ``Fx=0.1 Fz=12.5``). ``unit`` is for values printed
+    without one: a force unit, or "counts" for a raw ADC value to be calibrated.
     """
 
     name = "ascii"
 
-    def __init__(self, column: int = -1) -> None:
-        self.column = column
-        self.stats = DecoderStats()
-        self._pending = b""
+    def __init__(self, column: int = -1, label: str = "", unit: str = "N") -> None:
+        super().__init__()
+        self.column = int(column)
+        self.label = label
+        self._default_unit = unit = unit_option(unit)
+        self._labelled = (
+            re.compile(re.escape(label.encode()) + rb"[ \t]*[:=][ \t]*" + _VALUE_AND_UNIT.pattern)
+            if label
+            else None
+        )
+        self._lines = LineBuffer(self.stats)
+        self._blocks = BlockMaker(self.stats, unit)
         self._synced = False
-        self._previous_arrival: float | None = None
-        self._next_seq = 0
 
     @property
     def device_info(self) -> DeviceInfo:
-        return DeviceInfo(protocol=self.name, raw_unit="N")
+        return DeviceInfo(protocol=self.name, raw_unit=self._blocks.unit)
 
-    def opening_commands(self) -> list[bytes]:
-        return []
+    @property
+    def has_backlog(self) -> bool:
+        return self._blocks.has_backlog
 
-    def closing_commands(self) -> list[bytes]:
-        return []
+    def restart(self) -> None:
+        self._lines.clear()
+        self._blocks.restart()
+        self._synced = False
 
     def feed(self, data: bytes, arrival: float) -> np.ndarray:
         self.stats.bytes_in += len(data)
-        buffer = self._pending + data
-        last_newline = buffer.rfind(b"\n")
-        if last_newline < 0:
-            self._pending = bounded_tail(buffer, MAX_LINE_BYTES, self.stats)
-            return empty_block()
-        self._pending = buffer[last_newline + 1 :]
-        lines = buffer[:last_newline].split(b"\n")
-        if not self._synced:
-            self._synced = True
-            self.stats.skipped_at_sync += len(lines[0])  # we may have joined mid-line
-            lines = lines[1:]
-        values = self._parse(lines)
-        return self._block(values, arrival)
-
-    def _parse(self, lines: list[bytes]) -> np.ndarray:
-        if not lines:
-            return np.empty(0)
-        try:  # fast path: every line a bare number
-            values = np.array(lines, dtype=bytes).astype(np.float64)
-        except ValueError:
-            values = self._parse_line_by_line(lines)
-        finite = np.isfinite(values)
-        self.stats.corrupt += int(values.size - finite.sum())
-        return values[finite]
-
-    def _parse_line_by_line(self, lines: list[bytes]) -> np.ndarray:
-        values = []
-        for line in lines:
-            text = line.strip()
-            if not text or text.startswith(b"#"):
-                continue
-            try:
-                values.append(float(_FIELD_SEPARATORS.split(text)[self.column]))
-            except (ValueError, IndexError):
-                self.stats.corrupt += 1
-        return np.array(values, dtype=np.float64)
-
-    def _block(self, values: np.ndarray, arrival: float) -> np.ndarray:
-        n = values.size
-        previous = arrival if self._previous_arrival is None else self._previous_arrival
-        self._previous_arrival = arrival
-        if n == 0:
-            return empty_block()
-        block = np.zeros(n, dtype=SAMPLE_DTYPE)
-        block["seq"] = np.arange(self._next_seq, self._next_seq + n)
-        block["t_device"] = previous + (arrival - previous) * np.arange(1, n + 1) / n
-        block["raw"] = values
-        self._next_seq += n
-        self.stats.samples += n
+        region = self._lines.take(data)
+        readings = Readings()
+        if region:
+            if not self._synced:  # we may have joined mid-line
+                self._synced = True
+                first_end = region.find(b"\n")
+                cut = len(region) if first_end < 0 else first_end + 1
+                self.stats.skipped_at_sync += cut
+                region = region[cut:]
+            readings = self._parse(region)
+        block = self._blocks.make(readings, arrival)
+        for old, new in self._blocks.unit_changes:
+            self._notice(f"the readings' unit changed from {old} to {new}")
+        self._blocks.unit_changes.clear()
         return block
+
+    def _parse(self, region: bytes) -> Readings:
+        text, lines = lines_of(region)
+        if not lines:
+            return Readings()
+        if self._labelled is None and self.column == -1:
+            try:  # the fastest path: every line a bare number
+                values = np.array(lines, dtype=bytes).astype(np.float64)
+                return self._checked(values, [self._default_unit] * values.size)
+            except ValueError:
+                pass
+            found = _LABELLED.findall(text)
+            if len(found) == len(lines):  # every line "label: value [unit]"
+                numbers, tokens = zip(*found, strict=True)
+                return self._from_tokens(list(numbers), list(tokens))
+        numbers, tokens = [], []
+        for line in lines:
+            picked = self._pick(line)
+            if picked is None:
+                if not line.lstrip().startswith(b"#"):
+                    self.stats.corrupt += 1
+                continue
+            numbers.append(picked[0])
+            tokens.append(picked[1])
+        return self._from_tokens(numbers, tokens)
+
+    def _pick(self, line: bytes) -> tuple[bytes, bytes] | None:
+        """(number, unit token) of the wanted value on ``line``, or None."""
+        if self._labelled is not None:
+            match = self._labelled.search(line)
+            return match.groups(b"") if match else None
+        match = _LABELLED.fullmatch(line.strip())
+        if match and self.column == -1:
+            return match.groups(b"")
+        fields = _FIELD.split(line.strip())
+        values = [
+            (field, fields[i + 1] if i + 1 < len(fields) and fields[i + 1].isalpha() else b"")
+            for i, field in enumerate(fields)
+            if _is_number(field)
+        ]
+        try:
+            return values[self.column]
+        except IndexError:
+            return None
+
+    def _from_tokens(self, numbers: list[bytes], tokens: list[bytes]) -> Readings:
+        if not numbers:
+            return Readings()
+        values = np.array(numbers, dtype=bytes).astype(np.float64)
+        unit_of = {token: _unit(token, self._default_unit) for token in set(tokens)}
+        units = [unit_of[token] for token in tokens]
+        known = np.array([unit is not None for unit in units])
+        if not known.all():
+            self.stats.corrupt += int((~known).sum())
+            values = values[known]
+            units = [unit for unit in units if unit is not None]
+        return self._checked(values, units)
+
+    def _checked(self, values: np.ndarray, units: list[str]) -> Readings:
+        finite = np.isfinite(values)
+        if not finite.all():
+            self.stats.corrupt += int((~finite).sum())
+            units = [unit for unit, ok in zip(units, finite, strict=True) if ok]
+            values = values[finite]
+        return Readings(values, units, np.zeros(values.size, dtype=np.uint16))
+
+
+def _is_number(field: bytes) -> bool:
+    try:
+        return bool(np.isfinite(float(field)))
+    except ValueError:
+        return False
+
+
+def _unit(token: bytes, default: str) -> str | None:
+    """The unit a token names; a line's unit beats the default; None if not a force."""
+    if not token:
+        return default
+    return UNIT_TOKENS.get(token.lower())

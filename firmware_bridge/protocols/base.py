@@ -19,6 +19,7 @@ class DecoderStats:
     corrupt: int = 0  # damaged frames or unparseable lines, each counted once
     skipped_at_sync: int = 0  # partial data before the first frame boundary
     discontinuities: int = 0  # sequence or clock jumps that are not plain loss
+    unanswered_polls: int = 0  # requests for a reading that got no reply in time
 
 
 def bounded_tail(tail: bytes, limit: int, stats: DecoderStats) -> bytes:
@@ -30,19 +31,34 @@ def bounded_tail(tail: bytes, limit: int, stats: DecoderStats) -> bytes:
     return tail
 
 
+#: How long a streaming decoder lets bytes pile up between reads: blocks of many samples
+#: rather than one frame per call, at the cost of at most this much latency.
+STREAM_READ_INTERVAL_S = 0.010
+
+
 class Decoder(Protocol):
     name: str
     stats: DecoderStats
+    #: Seconds from one read to the next; 0 while a polled reply is awaited.
+    read_interval_s: float
 
     @property
     def device_info(self) -> DeviceInfo | None:
-        """What the device said about itself; None until it has said it."""
+        """What the device said about itself; None until it has said it. Its ``raw_unit``
+        is the unit of the block ``feed`` returned last."""
+
+    @property
+    def has_backlog(self) -> bool:
+        """True when decoded samples wait for the next ``feed`` (a block never mixes units)."""
 
     def opening_commands(self) -> list[bytes]:
         """Bytes to send right after the port opens (identification, start streaming)."""
 
     def closing_commands(self) -> list[bytes]:
         """Bytes to send before the port closes (stop streaming)."""
+
+    def outgoing(self, now: float) -> bytes:
+        """Bytes due to the device at host time ``now`` (the next poll, a re-armed stream)."""
 
     def feed(self, data: bytes, arrival: float) -> np.ndarray:
         """Decode the next chunk of the stream, received at host time ``arrival`` (s).
@@ -51,3 +67,40 @@ class Decoder(Protocol):
         of an unfinished frame or line are kept for the next call, so any chunking of the
         stream gives the same samples.
         """
+
+    def restart(self) -> None:
+        """Forget the stream's state (partial frames, clocks) after the port was reopened;
+        the counts and what the device said about itself stay."""
+
+    def take_notices(self) -> list[str]:
+        """Things the user should know (the unit changed, the stream was lost), once each."""
+
+
+class DecoderBase:
+    """Defaults for a decoder of a device that streams on its own and says nothing more."""
+
+    read_interval_s = STREAM_READ_INTERVAL_S
+
+    def __init__(self) -> None:
+        self.stats = DecoderStats()
+        self._notices: list[str] = []
+
+    @property
+    def has_backlog(self) -> bool:
+        return False
+
+    def opening_commands(self) -> list[bytes]:
+        return []
+
+    def closing_commands(self) -> list[bytes]:
+        return []
+
+    def outgoing(self, now: float) -> bytes:
+        return b""
+
+    def take_notices(self) -> list[str]:
+        notices, self._notices = self._notices, []
+        return notices
+
+    def _notice(self, text: str) -> None:
+        self._notices.append(text)

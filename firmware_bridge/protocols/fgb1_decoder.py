@@ -8,7 +8,7 @@ import numpy as np
 
 from firmware_bridge.device_info import DeviceInfo
 from firmware_bridge.protocols import fgb1
-from firmware_bridge.protocols.base import DecoderStats, bounded_tail
+from firmware_bridge.protocols.base import DecoderBase, bounded_tail
 from firmware_bridge.samples import SAMPLE_DTYPE, empty_block
 
 #: A run of bytes this long without a delimiter is not a frame: drop it rather than grow.
@@ -18,18 +18,21 @@ _SEQ_MODULUS = 1 << 16
 _T_US_MODULUS = 1 << 32
 
 
-class Fgb1Decoder:
+class Fgb1Decoder(DecoderBase):
     name = "fgb1"
 
     def __init__(self) -> None:
-        self.stats = DecoderStats()
+        super().__init__()
         self.ignored_frames = 0  # valid frames of types this host does not use
         self.incompatible_version: int | None = None
         self._info: DeviceInfo | None = None
+        self._seq_unwrapped: int | None = None  # continues across a reconnection
+        self.restart()
+
+    def restart(self) -> None:
         self._pending = b""
         self._synced = False
-        self._last_seq: int | None = None  # (raw u16, unwrapped)
-        self._seq_unwrapped = 0
+        self._last_seq: int | None = None
         self._last_t_us: int | None = None
         self._t_us_unwrapped = 0
 
@@ -117,7 +120,9 @@ class Fgb1Decoder:
         jumps = (steps == 0) | (steps > _SEQ_MODULUS // 2)  # a device reset, not loss
         self.stats.discontinuities += int(jumps.sum())
         steps[jumps] = 1
-        start = seq[0] - 1 if self._last_seq is None else self._seq_unwrapped
+        if self._last_seq is None:  # the first frame, perhaps of a device that restarted
+            steps[0] = 1
+        start = seq[0] - 1 if self._seq_unwrapped is None else self._seq_unwrapped
         unwrapped = start + np.cumsum(steps)
         self._last_seq, self._seq_unwrapped = int(seq[-1]), int(unwrapped[-1])
         return unwrapped

@@ -16,6 +16,13 @@ import numpy as np
 from firmware_bridge.protocols import fgb1
 from firmware_bridge.protocols.cobs import CobsError
 from firmware_bridge.samples import FLAG_BUTTON, FLAG_SATURATED
+from firmware_bridge.sim.gauges import (
+    ImadaGauge,
+    ImadaZtGauge,
+    Mark10Gauge,
+    SketchPrintout,
+    WagnerGauge,
+)
 from firmware_bridge.sim.profiles import (
     NOISE_N,
     PROFILES,
@@ -39,6 +46,10 @@ class SimulatorConfig:
     host_clock: bool = False
     ppt_rate: float = 50.0  # the ppt profile's mean ramp, kPa/s
     ppt_rest: float = 4.0  # and its rest between trials, s
+    unit: str = "N"  # a text gauge's unit at power-on
+    line: str = "{N:.3f}"  # what the ascii sketch prints per reading (see SketchPrintout)
+    streams: bool = False  # a text gauge sends readings unasked (a Mark-10 set to auto output)
+    stream_lost_at: float = 0.0  # s after power-on: switched off and on (0: never)
 
     def __post_init__(self) -> None:
         if self.protocol not in PERSONALITIES:
@@ -50,6 +61,7 @@ class SimulatorConfig:
             raise ValueError(f"unknown profile {self.profile!r} (known: {', '.join(PROFILES)})")
         if not (0 < self.ppt_rate <= 10_000 and 0 <= self.ppt_rest <= 600):
             raise ValueError("ppt_rate must be in (0, 10000] kPa/s and ppt_rest in [0, 600] s")
+        PERSONALITIES[self.protocol](self)  # a unit the gauge lacks, a bad line template
 
     def to_url(self) -> str:
         query = urlencode(
@@ -62,6 +74,10 @@ class SimulatorConfig:
                 "host_clock": int(self.host_clock),
                 "ppt_rate": f"{self.ppt_rate:g}",
                 "ppt_rest": f"{self.ppt_rest:g}",
+                "unit": self.unit,
+                "line": self.line,
+                "streams": int(self.streams),
+                "stream_lost_at": f"{self.stream_lost_at:g}",
             }
         )
         return f"{SCHEME}://?{query}"
@@ -80,6 +96,10 @@ class SimulatorConfig:
             "host_clock": lambda text: bool(int(text)),
             "ppt_rate": float,
             "ppt_rest": float,
+            "unit": str,
+            "line": str,
+            "streams": lambda text: bool(int(text)),
+            "stream_lost_at": float,
         }
         options = {}
         for key, values in parse_qs(parts.query, strict_parsing=bool(parts.query)).items():
@@ -94,6 +114,9 @@ class Personality(Protocol):
 
     streams_at_power_on: bool
 
+    def power_cycle(self) -> None:
+        """Switched off and on: forget what the host set up."""
+
     def encode(
         self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray, pressed: np.ndarray
     ) -> bytes: ...
@@ -101,20 +124,6 @@ class Personality(Protocol):
     def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
         """React to host bytes; return the reply bytes."""
         ...
-
-
-class AsciiPersonality:
-    """A DIY sketch printing newtons, one ``Serial.println`` per reading, from power-on."""
-
-    streams_at_power_on = True
-
-    def encode(
-        self, seq: np.ndarray, t_us: np.ndarray, force_n: np.ndarray, pressed: np.ndarray
-    ) -> bytes:
-        return "".join(f"{value:.3f}\r\n" for value in force_n.tolist()).encode("ascii")
-
-    def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
-        return b""  # such sketches ignore what the host sends
 
 
 class Fgb1Personality:
@@ -151,6 +160,8 @@ class Fgb1Personality:
         *frames, self._incoming = (self._incoming + data).split(b"\x00")
         replies = []
         for encoded in frames:
+            if not encoded:  # a lone delimiter, as a host sends to start afresh
+                continue
             try:
                 frame = fgb1.decode_frame(encoded)
             except (fgb1.FrameError, CobsError):
@@ -163,6 +174,9 @@ class Fgb1Personality:
     def _reply(self, frame_type: int, payload: bytes) -> bytes:
         self._reply_seq += 1
         return fgb1.encode_frame(frame_type, self._reply_seq, payload)
+
+    def power_cycle(self) -> None:
+        """Our firmware keeps nothing the host set up."""
 
     def _ack(self, _: object) -> bytes:
         return self._reply(fgb1.ACK, b"")
@@ -184,9 +198,14 @@ class Fgb1Personality:
         return self._reply(fgb1.INFO, info.pack())
 
 
-PERSONALITIES: dict[str, Callable[[], Personality]] = {
-    "fgb1": Fgb1Personality,
-    "ascii": AsciiPersonality,
+PERSONALITIES: dict[str, Callable[[SimulatorConfig], Personality]] = {
+    "fgb1": lambda config: Fgb1Personality(),
+    "ascii": lambda config: SketchPrintout(config.line),
+    "mark10": lambda config: Mark10Gauge(config.unit),
+    "imada": lambda config: ImadaGauge(config.unit),
+    "imada-zt": lambda config: ImadaZtGauge(config.unit),
+    "wagner": lambda config: WagnerGauge(config.unit),
+    "wagner-fdix": lambda config: WagnerGauge(config.unit),
 }
 
 
@@ -196,7 +215,7 @@ class SimulatedDevice:
     def __init__(self, config: SimulatorConfig, now: float) -> None:
         self.config = config
         self.rate_hz = config.rate_hz
-        self.personality = PERSONALITIES[config.protocol]()
+        self.personality = PERSONALITIES[config.protocol](config)
         self.profile: ForceProfile = (
             make_ppt_profile(config.seed, config.ppt_rate, config.ppt_rest)
             if config.profile == "ppt"
@@ -209,23 +228,40 @@ class SimulatedDevice:
         self._sent = 0  # samples sent since power-on: the sequence counter
         self._stream_start: float | None = None  # clock value of sample ``_stream_first``
         self._stream_first = 0
-        if self.personality.streams_at_power_on:
+        self._cycled = False
+        if self.personality.streams_at_power_on or config.streams:
             self.start()
 
     @property
     def streaming(self) -> bool:
         return self._stream_start is not None
 
-    def start(self) -> None:
+    def start(self, rate_hz: float | None = None) -> None:
+        if rate_hz is not None and rate_hz != self.rate_hz:
+            self.stop()  # a new rate: the stream starts again from now
+            self.rate_hz = rate_hz
         if not self.streaming:
             self._stream_start, self._stream_first = self._now, self._sent
+
+    def force_now(self) -> float:
+        """What the load cell reads at this moment (a polled reading)."""
+        t = np.array([self._now - self._powered_at])
+        return float(self.profile.force_at(t)[0] + self._rng.normal(0.0, NOISE_N))
 
     def stop(self) -> None:
         self._stream_start = None
 
     def receive(self, data: bytes, now: float) -> None:
         self._now = now
+        self._power_cycle_if_due()
         self._replies += self.personality.handle(data, self)
+
+    def _power_cycle_if_due(self) -> None:
+        lost_at = self.config.stream_lost_at
+        if lost_at and not self._cycled and self._now - self._powered_at >= lost_at:
+            self._cycled = True
+            self.stop()
+            self.personality.power_cycle()
 
     def seconds_to_next_sample(self, now: float) -> float:
         if self._stream_start is None:
@@ -236,6 +272,7 @@ class SimulatedDevice:
     def poll(self, now: float) -> bytes:
         """Replies owed to the host, then every sample due by ``now``."""
         self._now = now
+        self._power_cycle_if_due()
         out, self._replies = self._replies, b""
         if self._stream_start is None:
             return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from firmware_bridge.protocols import DECODERS
+from firmware_bridge.protocols import DECODERS, UnknownProtocolError, make_decoder
 
 BAD_INPUT = 2
 FAILED = 1
@@ -18,12 +18,23 @@ class CommandError(Exception):
         self.exit_status = exit_status
 
 
+def protocol_spec(text: str) -> str:
+    """A protocol name, with options if any (``ascii:column=1,unit=counts``)."""
+    try:
+        make_decoder(text)
+    except UnknownProtocolError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 def add_protocol_option(parser: argparse.ArgumentParser, default: str | None = "fgb1") -> None:
     parser.add_argument(
         "--protocol",
-        choices=sorted(DECODERS),
+        type=protocol_spec,
         default=default,
-        help="the device's protocol (default: "
+        metavar="NAME[:OPTIONS]",
+        help=f"the device's protocol: {', '.join(sorted(DECODERS))}; 'auto' finds out; "
+        "options after a colon, e.g. ascii:column=1,unit=counts (default: "
         + ("fgb1, our firmware's framed binary protocol)" if default else "as last time)"),
     )
 

@@ -122,6 +122,11 @@ def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:
         if status.samples:
             return
         if time.monotonic() > deadline:
+            if acquisition.decoder.name == "auto":
+                raise CommandError(
+                    f"no known device answered on {acquisition.port} within "
+                    f"{FIRST_DATA_TIMEOUT_S:g} s (is it the right port and baud rate?)"
+                )
             raise CommandError(
                 f"no samples from {acquisition.port} within {FIRST_DATA_TIMEOUT_S:g} s "
                 f"(is it the right port, and does the device speak {acquisition.decoder.name}?)"

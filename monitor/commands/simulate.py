@@ -26,6 +26,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--seed", type=int, default=SimulatorConfig.seed, help="seed of the therapy profile"
     )
+    parser.add_argument("--unit", default="N", help="a text gauge's unit at power-on (N, lbf, ...)")
+    parser.add_argument(
+        "--line",
+        default=SimulatorConfig.line,
+        help="what the ascii sketch prints per reading, e.g. 'Reading: {gf:.1f} g' "
+        "(fields: N gf kgf lbf counts ms)",
+    )
+    parser.add_argument(
+        "--streams", action="store_true", help="a text gauge sends readings unasked"
+    )
+    parser.add_argument(
+        "--stream-lost-at",
+        type=positive_float,
+        default=0.0,
+        metavar="S",
+        help="switch the gauge off and on S seconds after start (it forgets its stream)",
+    )
     parser.add_argument(
         "--host-clock",
         action="store_true",
@@ -40,7 +57,15 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         config = SimulatorConfig(
-            args.protocol, args.rate, args.profile, args.seed, host_clock=args.host_clock
+            args.protocol,
+            args.rate,
+            args.profile,
+            args.seed,
+            host_clock=args.host_clock,
+            unit=args.unit,
+            line=args.line,
+            streams=args.streams,
+            stream_lost_at=args.stream_lost_at,
         )
     except ValueError as exc:
         raise CommandError(str(exc)) from exc

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from firmware_bridge.ports import PortInfo, serial_ports
-from firmware_bridge.protocols import DECODERS
+from firmware_bridge.protocols import DESCRIPTIONS
 from firmware_bridge.sim import SimulatorConfig
 
 SIMULATOR_LABEL = "Built-in simulator"
@@ -34,8 +34,16 @@ class DevicePanel(QWidget):
         self.port_box.setMinimumContentsLength(18)
         self.port_box.setToolTip("The serial port of the force gauge, or the built-in simulator")
         self.protocol_box = QComboBox()
-        self.protocol_box.addItems(sorted(DECODERS))
-        self.protocol_box.setToolTip("What the device speaks (fgb1: our firmware)")
+        for name in sorted(DESCRIPTIONS, key=lambda name: (name != "auto", name)):
+            self.protocol_box.addItem(name)
+            self.protocol_box.setItemData(
+                self.protocol_box.count() - 1, DESCRIPTIONS[name], Qt.ItemDataRole.ToolTipRole
+            )
+        self.protocol_box.setEditable(True)  # options too: ascii:column=1,unit=counts
+        self.protocol_box.setToolTip(
+            "What the device speaks: auto finds out; fgb1 is our firmware; options after a "
+            "colon, e.g. ascii:column=1,unit=counts"
+        )
         self.rescan_button = QPushButton("Rescan")
         self.rescan_button.setToolTip("Look for serial ports again (after plugging a device in)")
         self.rescan_button.clicked.connect(lambda: self.rescan(self.port))
