@@ -85,7 +85,7 @@ class AutoDecoder(DecoderBase):
         self.detected: Decoder | None = None
         self._queue: list[Probe] = []
         self._probe: Probe | None = None
-        self._asked_at: float | None = None
+        self._asked_at = 0.0
         self._answer = b""
         self._tentative = ""  # what the last matching answer suggested
         self._opening_sent = False
@@ -106,6 +106,11 @@ class AutoDecoder(DecoderBase):
     @property
     def has_backlog(self) -> bool:
         return bool(self.detected and self.detected.has_backlog)
+
+    @property
+    def last_answer(self) -> bytes:
+        """What came back to the last question (up to 4 KiB)."""
+        return self._answer
 
     def closing_commands(self) -> list[bytes]:
         return self.detected.closing_commands() if self.detected else []
@@ -130,13 +135,13 @@ class AutoDecoder(DecoderBase):
         if self._probe is None:
             return self._ask_next(now)
         wait = ANSWER_WAIT_S if self._probe.question else LISTEN_S
-        if now - (self._asked_at or now) < wait:
+        if now - self._asked_at < wait:
             return b""
         return self._conclude(now)
 
     def _ask_next(self, now: float) -> bytes:
         if not self._queue:
-            if self._rounds and now - (self._asked_at or now) < RETRY_PAUSE_S:
+            if self._rounds and now - self._asked_at < RETRY_PAUSE_S:
                 return b""
             if self._rounds == 1:
                 self._notice("no known device answered yet: still asking")
@@ -159,6 +164,7 @@ class AutoDecoder(DecoderBase):
 
     def _choose(self, protocol: str) -> bytes:
         self.detected = self._make(protocol)
+        self._probe = None
         self._notice(f"detected {protocol}: {self._descriptions.get(protocol, protocol)}")
         return b""
 

@@ -98,12 +98,13 @@ IMADA = Dialect(
     status_flags={b"TE": FLAG_SATURATED, b"PE": FLAG_SATURATED},
 )
 
-#: ``XAR`` -> sign, six value characters, eight we do not know, a unit index into the list
-#: ``XFC`` gives. ``XAG`` streams at 2000 Hz, ``XAS`` stops.
+#: ``XAR`` -> sign, six value characters, eight printable ones we do not know (a line noise
+#: hit there is still caught), a unit index into the list ``XFC`` gives. ``XAG`` streams at
+#: 2000 Hz, ``XAS`` stops.
 IMADA_ZT = Dialect(
     name="imada-zt",
     description="Imada ZTA / ZTS gauges",
-    reading=_line(rb"([+-]) *" + _NUMBER + rb" *.{0,8}?(\d)()"),
+    reading=_line(rb"([+-])(?=[ \d.]{6}[!-~]{8}\d) *" + _NUMBER + rb"[!-~]{8}(\d)()"),
     units={},  # learnt from the XFC answer
     line_end=b"\r",
     poll=b"XAR\r",
