@@ -112,8 +112,8 @@ class ReaderThread(threading.Thread):
     def _reconnect(self, lost: serial.SerialBase, reason: str) -> serial.SerialBase | None:
         """Wait for the port to return; None when asked to stop first."""
         lost_at = self.session_time()
-        message = f"lost the connection to {self.port} ({reason}): waiting for it to return"
-        log.warning("%s", message)
+        message = f"connection lost: waiting for {self.port} to return"
+        log.warning("%s (%s)", message, reason)
         self._abandon(lost)
         self._update(connected=False, error=message)
         self._on_event(StreamEvent(lost_at, "disconnected", detail=reason))

@@ -15,6 +15,9 @@ from monitor.targets import BandError, Target, TargetBand
 
 WINDOW_S = 30.0  # the trace's fixed width
 SMOOTHING_S = 0.15  # the readout averages this much, so tremor does not make digits dance
+#: A newest sample older than this is no current pressure (a pulled cable, a device that
+#: stopped): the readout says NO SIGNAL rather than show the last value as if it were now.
+STALE_AFTER_S = 1.0
 GAUGE_HEADROOM = 1.5  # the gauge reaches this far above the band's top
 #: The trace never gets more points than this: min/max pairs, one per 1-2 pixels of a trace
 #: on a laptop or desktop screen, so peaks stay visible while redrawing stays cheap at any
@@ -127,9 +130,10 @@ class LiveView:
         newtons = from_display(kpa, _KPA, self.probe_area_cm2)
         return float(to_display(newtons, self.unit, self.probe_area_cm2))
 
-    def frame(self, with_trace: bool = True) -> LiveFrame:
-        """What the screen shows now; without ``with_trace`` the trace arrays are left empty
-        (a frame that only moves the gauge need not copy the whole window)."""
+    def frame(self, with_trace: bool = True, now: float | None = None) -> LiveFrame:
+        """What the screen shows at session time ``now`` (default: the newest sample's);
+        without ``with_trace`` the trace arrays are left empty (a frame that only moves the
+        gauge need not copy the whole window)."""
         t, force = self.buffer.window(self.window_s if with_trace else SMOOTHING_S)
         try:
             band: TargetBand | None = self.band_kpa()
@@ -140,7 +144,8 @@ class LiveView:
             (self._kpa_to_unit(band.low_kpa), self._kpa_to_unit(band.high_kpa)) if band else None
         )
         current_n = float("nan")
-        if t.size:
+        stale = t.size > 0 and now is not None and now - t[-1] > STALE_AFTER_S
+        if t.size and not stale:
             recent = force[t >= t[-1] - SMOOTHING_S]
             current_n = float(recent.mean())
         if math.isfinite(current_n) and band is not None:
@@ -148,7 +153,10 @@ class LiveView:
             self._zone = classify(pressure_kpa, band, self._zone)
         else:
             self._zone = None
-        hold = self.holds.update(float(t[-1]), self._zone) if t.size else self.holds.state
+        if stale:  # no signal: time passes out of band, so the hold ends after its grace
+            hold = self.holds.update(float(now), None)
+        else:
+            hold = self.holds.update(float(t[-1]), self._zone) if t.size else self.holds.state
         newest = float(t[-1]) if t.size else 0.0
         markers = tuple(
             (when - newest, label)

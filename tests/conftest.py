@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ import pytest
 
 from calibration import CalibrationStore
 from firmware_bridge.sim import SimulatorConfig
+from firmware_bridge.sim.pty_server import serve_pty
 from monitor.acquisition import Acquisition
 from monitor.cues import Cue
 from monitor.ui.main_window import MainWindow
@@ -22,6 +24,22 @@ from monitor.ui.main_window import MainWindow
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 needs_pty = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals need POSIX")
+
+
+class PtyDevice:
+    """A simulated device served on a fresh pty; ``unplug`` closes it like a pulled cable."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self._stop, ready = threading.Event(), queue.Queue()
+        self._thread = threading.Thread(
+            target=serve_pty, args=(config, self._stop, ready.put), daemon=True
+        )
+        self._thread.start()
+        self.port: str = ready.get(timeout=10)
+
+    def unplug(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
 
 
 @dataclass

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
-from conftest import needs_pty, run_cli
+from conftest import PtyDevice, needs_pty, run_cli
 
 from firmware_bridge.ports import PortInfo, serial_ports
+from firmware_bridge.sim import SimulatorConfig
 from monitor.ui.device_panel import SIMULATOR_LABEL, DevicePanel
 
 GAUGE = PortInfo("/dev/ttyUSB0", "FT232R USB UART", 0x0403, 0x6001)
@@ -86,3 +89,35 @@ def test_ports_command_lists_what_this_machine_has() -> None:
     assert [row["device"] for row in rows] == [port.device for port in serial_ports()]
     text = run_cli("ports")
     assert text.returncode == 0 and text.stdout.strip()
+
+
+@needs_pty
+def test_an_unplugged_gauge_shows_no_signal_until_it_returns(
+    open_window, qtbot, tmp_path: Path
+) -> None:
+    """A therapist glancing at the screen must not see the last pressure as if it were
+    now: the readout says NO SIGNAL, the status bar why, and all resumes on replugging."""
+    window = open_window("steady")
+    config = SimulatorConfig(protocol="mark10", profile="steady", unit="lbf")
+    link = tmp_path / "ttyGAUGE"
+    device = PtyDevice(config)
+    link.symlink_to(device.port)
+    window.switch_device(str(link), "mark10")
+    try:  # 20 N on 1 cm² is 200 kPa: over the default 120-170 kPa band
+        qtbot.waitUntil(lambda: window.readout.zone_label.text() == "▼ OVER", timeout=5000)
+        device.unplug()
+        link.unlink()
+        qtbot.waitUntil(lambda: window.readout.zone_label.text() == "NO SIGNAL", timeout=5000)
+        qtbot.waitUntil(
+            lambda: "connection lost: waiting for" in window.statusBar().currentMessage(),
+            timeout=5000,
+        )
+        if os.environ.get("SCREENSHOT_DIR"):
+            window.grab().save(os.path.join(os.environ["SCREENSHOT_DIR"], "unplugged.png"))
+        device = PtyDevice(config)
+        link.symlink_to(device.port)
+        qtbot.waitUntil(lambda: window.readout.zone_label.text() == "▼ OVER", timeout=5000)
+        assert window.acquisition.status().reconnections == 1
+    finally:
+        window.close()
+        device.unplug()

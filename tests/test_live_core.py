@@ -142,3 +142,18 @@ def test_trace_decimation_keeps_peaks_and_bounds_the_points() -> None:
     assert np.all(np.diff(out_t) >= 0) and out_t[0] == 0 and out_t[-1] == t[-1]
     few_t, few_f = min_max_decimate(t[:100], force[:100])
     assert np.array_equal(few_t, t[:100]) and np.array_equal(few_f, force[:100])
+
+
+def test_a_stream_that_stopped_shows_no_pressure_and_stops_the_hold() -> None:
+    """A pulled cable: the last value is not shown as if it were now."""
+    buffer = LiveBuffer(capacity=10_000)
+    target = Target("Test muscle", "ischemic compression", BandSpec(150, 220), "test", 60.0)
+    view = LiveView(buffer, target)
+    for second in range(5):  # 180 kPa, in band, for 5 s
+        t = second + np.arange(0, 1, 0.01)
+        buffer.append(t, np.full(t.size, 18.0))
+        assert view.frame(now=t[-1]).zone is Zone.IN
+    stale = view.frame(now=6.5)  # 1.5 s without a sample
+    assert stale.zone is None and math.isnan(stale.current)
+    stale = view.frame(now=7.1)  # and the hold's grace for a slip has passed too
+    assert stale.hold.current_s == 0 and stale.hold.longest_s == pytest.approx(4, abs=0.1)

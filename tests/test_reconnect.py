@@ -3,36 +3,17 @@ gauge's /dev/serial/by-id link does; the session and its recording go on."""
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import PtyDevice, needs_pty
 
 from firmware_bridge.sim import SimulatorConfig
-from firmware_bridge.sim.pty_server import serve_pty
 from monitor.acquisition import Acquisition
 from monitor.recorder import SessionRecorder
 from recordings import SessionInfo, read_recording
-from tests.conftest import needs_pty
-
-
-class PtyDevice:
-    """A simulated device served on a fresh pty; ``unplug`` closes it like a pulled cable."""
-
-    def __init__(self, config: SimulatorConfig) -> None:
-        self._stop, ready = threading.Event(), queue.Queue()
-        self._thread = threading.Thread(
-            target=serve_pty, args=(config, self._stop, ready.put), daemon=True
-        )
-        self._thread.start()
-        self.port: str = ready.get(timeout=10)
-
-    def unplug(self) -> None:
-        self._stop.set()
-        self._thread.join(10)
 
 
 def wait_for(condition, timeout: float = 10.0) -> None:
@@ -60,7 +41,7 @@ def test_the_recording_goes_on_across_an_unplug(tmp_path: Path, protocol: str) -
         time.sleep(1.0)
         device.unplug()
         link.unlink()  # the device node and its link are gone
-        wait_for(lambda: "waiting for it to return" in acquisition.status().error)
+        wait_for(lambda: "connection lost: waiting for" in acquisition.status().error)
         time.sleep(1.5)
         before = acquisition.status().samples
         device = PtyDevice(config)  # plugged in again: a new node, the same link

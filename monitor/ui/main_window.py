@@ -510,7 +510,9 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self._frames += 1
-        frame = self.view.frame(with_trace=self._frames % TRACE_EVERY == 0)
+        frame = self.view.frame(
+            with_trace=self._frames % TRACE_EVERY == 0, now=self.acquisition.session_time()
+        )
         self.gauge.show_frame(frame)
         state = (frame.zone, frame.hold.reached)
         if self._frames % NUMBERS_EVERY == 0 or state != self._shown_state:
