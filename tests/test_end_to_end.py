@@ -17,10 +17,10 @@ from recordings import read_recording
 pytestmark = needs_pty
 
 
-def start_recording(port: str, out: Path) -> subprocess.Popen:
+def start_recording(port: str, out: Path, *options: str) -> subprocess.Popen:
     """``record`` with no duration, running until it is stopped or its device goes."""
     return subprocess.Popen(
-        [sys.executable, "-m", "monitor", "record", "--port", port, str(out)],
+        [sys.executable, "-m", "monitor", "record", "--port", port, *options, str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -88,12 +88,12 @@ def test_text_info(simulator, out_dir: Path) -> None:
 def test_unplugged_device_ends_recording_with_data_safe(simulator, out_dir: Path) -> None:
     sim = simulator("--rate", "1000")
     out = out_dir / "s.h5"
-    record = start_recording(sim.port, out)
+    record = start_recording(sim.port, out, "--give-up-after", "1.5")
     time.sleep(2.0)
-    sim.process.kill()  # the cable is pulled
+    sim.process.kill()  # the cable is pulled, and it is not plugged in again
     _, stderr = record.communicate(timeout=20)
     assert record.returncode == 1
-    assert "ended early: lost the connection" in stderr
+    assert "ended early: lost the device on" in stderr and "within 1.5 s" in stderr
     assert len(stderr.strip().splitlines()) == 1
     recording = read_recording(out)
     assert recording.samples["t"].size > 500

@@ -95,7 +95,9 @@ def fgb1_property(n: int, start_t_us: int, events: list, noise: bytes, cuts: lis
             continue
         if kind == "damaged":
             body = bytearray(frame)
-            body[1 + i % (len(frame) - 2)] ^= 0x5A  # never the delimiter
+            at = 1 + i % (len(frame) - 2)  # never the delimiter, nor a new one:
+            body[at] ^= 0x5A if body[at] != 0x5A else 0xA5  # a damaged byte that reads 0x00
+            # splits the frame in two, each counted: that is tested in test_fgb1.py
             stream += body
             corrupted += 1
             continue

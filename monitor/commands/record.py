@@ -21,6 +21,7 @@ from monitor.targets import SegmentSpec
 from recordings import RecordingError, SessionInfo
 
 FIRST_DATA_TIMEOUT_S = 5.0
+GIVE_UP_AFTER_S = 60.0
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -43,6 +44,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--client", default="", help="the client's pseudonym")
     parser.add_argument("--operator", default="", help="who records")
     parser.add_argument("--probe-area", type=positive_float, default=1.0, help="cm² (default 1)")
+    parser.add_argument(
+        "--give-up-after",
+        type=positive_float,
+        default=GIVE_UP_AFTER_S,
+        metavar="S",
+        help="a device that is lost (unplugged) is waited for this long, and the recording "
+        f"goes on when it returns; then the recording ends (default {GIVE_UP_AFTER_S:g} s)",
+    )
     parser.add_argument(
         "--rescue-dir",
         type=Path,
@@ -79,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             recorder.start()
         except RecordingError as exc:
             raise CommandError(str(exc)) from exc
-        _wait_until_done(acquisition, recorder, stop)
+        ended_early = _wait_until_done(acquisition, recorder, stop, args.give_up_after)
         result = recorder.stop()
     finally:
         acquisition.stop()
@@ -91,8 +100,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if result.error:
         raise CommandError(result.describe(), FAILED)
-    if status.error:
-        raise CommandError(f"the recording ended early: {status.error}", FAILED)
+    if ended_early:
+        raise CommandError(f"the recording ended early: {ended_early}", FAILED)
     return 0
 
 
@@ -136,10 +145,21 @@ def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:
 
 
 def _wait_until_done(
-    acquisition: Acquisition, recorder: SessionRecorder, stop: threading.Event
-) -> None:
-    # Write trouble does not end a recording: the writer moves it to a rescue file.
+    acquisition: Acquisition, recorder: SessionRecorder, stop: threading.Event, give_up_s: float
+) -> str:
+    """Until done, stopped, or the device is gone for good; returns why it ended early, or
+    "". Write trouble does not end a recording: the writer moves it to a rescue file."""
+    lost_since: float | None = None
     while not (stop.is_set() or recorder.finished.is_set()):
-        if acquisition.status().error:
-            return
+        status = acquisition.status()
+        if status.error and not acquisition.reader.is_alive():
+            return status.error  # the reader gave up (another device on the port)
+        if status.connected or not status.error:
+            lost_since = None
+        elif lost_since is None:
+            lost_since = time.monotonic()
+        elif time.monotonic() - lost_since > give_up_s:
+            port = acquisition.port
+            return f"lost the device on {port}; it did not return within {give_up_s:g} s"
         recorder.finished.wait(0.05)
+    return ""
