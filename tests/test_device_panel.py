@@ -121,3 +121,18 @@ def test_an_unplugged_gauge_shows_no_signal_until_it_returns(
     finally:
         window.close()
         device.unplug()
+
+
+@needs_pty
+def test_auto_finds_a_gauge_from_the_panel(open_window, qtbot, simulator) -> None:
+    window = open_window("steady")
+    sim = simulator("--protocol", "imada", "--unit", "kgf", "--profile", "steady")
+    panel = window.device_panel
+    panel.rescan(sim.port)
+    panel.protocol_box.setCurrentText("auto")
+    panel.connect_button.click()
+    qtbot.waitUntil(lambda: window.acquisition.status().samples > 20, timeout=10_000)
+    info = window.acquisition.status().device_info
+    assert info is not None and (info.protocol, info.raw_unit) == ("imada", "kgf")
+    qtbot.waitUntil(lambda: window.readout.zone_label.text() == "▼ OVER", timeout=5000)
+    assert window._settings.protocol == "auto"  # found out again next time

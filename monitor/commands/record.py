@@ -94,9 +94,10 @@ def run(args: argparse.Namespace) -> int:
         acquisition.stop()
 
     status = acquisition.status()
+    unanswered = f", {status.unanswered_polls} polls unanswered" if status.unanswered_polls else ""
     sys.stdout.write(
         f"recorded {result.samples} samples to {result.path} "
-        f"(dropped {status.dropped_samples}, corrupt {status.corrupt})\n"
+        f"(dropped {status.dropped_samples}, corrupt {status.corrupt}{unanswered})\n"
     )
     if result.error:
         raise CommandError(result.describe(), FAILED)
