@@ -141,8 +141,8 @@ def measure(app: QApplication, rate_hz: float, seconds: float, naive: bool) -> d
             frames: list[float] = []
             original = window.view.frame
 
-            def frame_and_note(with_trace: bool = True):
-                frame = original(with_trace)
+            def frame_and_note(with_trace: bool = True, now: float | None = None):
+                frame = original(with_trace, now)
                 if window.buffer.written:
                     frames.append(float(window.buffer.window(0.0)[0][-1]))
                 return frame
