@@ -136,3 +136,11 @@ def test_auto_finds_a_gauge_from_the_panel(open_window, qtbot, simulator) -> Non
     assert info is not None and (info.protocol, info.raw_unit) == ("imada", "kgf")
     qtbot.waitUntil(lambda: window.readout.zone_label.text() == "▼ OVER", timeout=5000)
     assert window._settings.protocol == "auto"  # found out again next time
+
+
+def test_a_mistyped_protocol_is_named_and_the_device_stays(open_window, qtbot) -> None:
+    window = open_window("steady")
+    before = window.acquisition
+    window.switch_device("/dev/ttyUSB0", "mark10:colour=red")
+    assert "mark10 has no option 'colour'" in window.statusBar().currentMessage()
+    assert window.acquisition is before and before.reader.is_alive()

@@ -86,9 +86,8 @@ class Mark10Gauge(TextGauge):
         b"G": "gF",
     }
 
-    def __init__(self, unit: str = "N", numeric_only: bool = False) -> None:
+    def __init__(self, unit: str = "N") -> None:
         super().__init__(_spelling(unit, ("N", "mN", "kN", "lbF", "ozF", "kgF", "gF")))
-        self.numeric_only = numeric_only
         self.commands = {
             b"?": self._poll,
             b"?C": self._poll,
@@ -110,8 +109,7 @@ class Mark10Gauge(TextGauge):
 
     def reading(self, force_n: float) -> bytes:
         value = in_unit(force_n, self.unit)
-        text = f"{value:.{DECIMALS[self.unit.lower()]}f}"
-        return (text if self.numeric_only else f"{text} {self.unit}").encode() + b"\r\n"
+        return f"{value:.{DECIMALS[self.unit.lower()]}f} {self.unit}\r\n".encode()
 
 
 class ImadaGauge(TextGauge):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibration import PROBE_AREAS_CM2, UNITS, CalibrationError, CalibrationStore
+from firmware_bridge.protocols import UnknownProtocolError, make_decoder
 from monitor import __version__
 from monitor.acquisition import TARE_WINDOW_S, Acquisition
 from monitor.clients import ClientStore, ClientStoreError
@@ -429,6 +430,11 @@ class MainWindow(QMainWindow):
         """Read from another device: the old one is released first. Never while recording."""
         if self.recorder is not None:
             self.statusBar().showMessage("Stop recording to change device", 6000)
+            return
+        try:
+            make_decoder(protocol)  # a spec typed into the panel may be wrong: say so, keep on
+        except UnknownProtocolError as exc:
+            self.statusBar().showMessage(f"⚠ {exc}", 10_000)
             return
         self._disconnect_buffer()
         self.acquisition.stop()
