@@ -27,10 +27,10 @@ TEXT = {
     "wagner": (b"", WagnerGauge("kgf").reading),
     "ascii": (b"boot\r\n", lambda force: f"{force:.3f}\r\n".encode()),
 }
-#: Garbage that is no reading, acknowledgement or blank line in any dialect: no digits, no
-#: line ends, and a "~" that no dialect accepts.
+#: Garbage that is no reading, acknowledgement, comment or blank line in any dialect: no
+#: digits, no line ends, no "#" (a sketch's comment), and a "~" that no dialect accepts.
 NOISE = st.binary(max_size=30).map(
-    lambda b: bytes(c for c in b if not (48 <= c <= 57 or c in (10, 13))) + b"~"
+    lambda b: bytes(c for c in b if not (48 <= c <= 57 or c in (10, 13, 35))) + b"~"
 )
 
 
