@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -172,9 +172,7 @@ class AutoDecoder(DecoderBase):
         self.stats.bytes_in += len(data)
         if self.detected:
             block = self.detected.feed(data, arrival)
-            self.stats.samples = self.detected.stats.samples
-            self.stats.corrupt = self.detected.stats.corrupt
-            self.stats.unanswered_polls = self.detected.stats.unanswered_polls
+            self.stats = replace(self.detected.stats, bytes_in=self.stats.bytes_in)
             return block
         self._answer = (self._answer + data)[-4096:]
         return empty_block()
