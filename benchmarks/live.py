@@ -2,6 +2,7 @@
 
     python benchmarks/live.py                 # 1 kHz and 10 kHz, 20 s each
     python benchmarks/live.py --soak 600      # also: memory over a long run, as MB per hour
+    python benchmarks/live.py --rates 1000 --ablate   # where the CPU goes
 
 For each rate it prints, for the app's window and for a naive window (one curve redrawn with
 the whole history every frame, as a first version would), side by side with their ratio:
@@ -12,6 +13,9 @@ the whole history every frame, as a first version would), side by side with thei
   showed it;
 - CPU: user + system time of the whole process (reader thread, decoding, display) per
   second of wall time, in % of one core.
+
+``--ablate`` measures the app's window again with one part switched off at a time (the
+trace, the gauge, the digits and hold timer, all refreshing), to show where its CPU goes.
 
 The soak run feeds the app's window at 10 kHz and records it: ten times the samples of a 1 kHz
 session per second, so 12 min stand for a 2 h session at 1 kHz. It prints resident memory
@@ -129,7 +133,25 @@ def run_for(app: QApplication, seconds: float) -> None:
     loop.exec()
 
 
-def measure(app: QApplication, rate_hz: float, seconds: float, naive: bool) -> dict:
+def _nothing(*args: object) -> None:
+    """Stands in for a part switched off."""
+
+
+#: What ``--ablate`` switches off, by name: the window's parts the refresh drives.
+ABLATIONS = {
+    "the trace": lambda window: setattr(window.trace, "show_frame", _nothing),
+    "the gauge": lambda window: setattr(window.gauge, "show_frame", _nothing),
+    "digits and hold": lambda window: (
+        setattr(window.readout, "show_frame", _nothing),
+        setattr(window.hold_display, "show_hold", _nothing),
+    ),
+    "all refreshing": lambda window: window.timer.stop(),
+}
+
+
+def measure(
+    app: QApplication, rate_hz: float, seconds: float, naive: bool, switch_off: str = ""
+) -> dict:
     simulator, port = start_simulator(rate_hz)
     acquisition = Acquisition(port, "fgb1")
     try:
@@ -149,6 +171,8 @@ def measure(app: QApplication, rate_hz: float, seconds: float, naive: bool) -> d
 
             window.view.frame = frame_and_note
             probe = LatencyProbe(acquisition, window.gauge, lambda: frames[-1] if frames else None)
+            if switch_off:
+                ABLATIONS[switch_off](window)
         window.resize(1280, 800)
         acquisition.start()
         window.show()
@@ -220,6 +244,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rates", type=float, nargs="*", default=[1000.0, 10_000.0])
     parser.add_argument("--soak", type=float, default=0.0, help="seconds of memory soak")
+    parser.add_argument(
+        "--ablate", action="store_true", help="CPU with each part of the window switched off"
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
@@ -237,6 +264,11 @@ def main() -> None:
             a, b = ours[key], naive[key]
             ratio = a / b if better_high else b / a
             print(f"{label:12s} {a:9.1f}{unit:3s}  naive {b:9.1f}{unit:3s}  ratio {ratio:5.1f}x")
+        if args.ablate:
+            print(f"CPU without {'(nothing)':17s} {ours['cpu']:5.1f} %")
+            for part in ABLATIONS:
+                cpu = measure(app, rate, args.seconds, naive=False, switch_off=part)["cpu"]
+                print(f"CPU without {part:17s} {cpu:5.1f} %")
     if args.soak:
         soak(app, args.soak)
 
