@@ -14,14 +14,14 @@ import serial
 
 from firmware_bridge.device_info import DeviceInfo
 from firmware_bridge.protocols import make_decoder
-from firmware_bridge.protocols.auto import AutoDecoder
+from firmware_bridge.protocols.auto import ANSWER_WAIT_S, LISTEN_S, PROBES, AutoDecoder
 from firmware_bridge.protocols.gauges import GaugeDecoder
 from firmware_bridge.transport import PortError, describe, open_port
 
 #: Our firmware and USB devices first (they ignore the rate), then what gauges default to.
 BAUD_RATES = (115200, 9600, 19200, 38400, 57600)
-#: Long enough for one round of questions and a follow-up.
-ROUND_S = 2.6
+#: Long enough for one round of questions (and a follow-up), with a little to spare.
+ROUND_S = LISTEN_S + ANSWER_WAIT_S * len(PROBES) + 0.2
 #: After detection: time for a polled gauge to answer its identification questions.
 IDENTIFY_S = 0.5
 
