@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import serial
 
 from firmware_bridge.device_info import DeviceInfo
-from firmware_bridge.protocols import make_decoder
+from firmware_bridge.protocols import Decoder, make_decoder
 from firmware_bridge.protocols.auto import ANSWER_WAIT_S, LISTEN_S, PROBES, AutoDecoder
 from firmware_bridge.protocols.gauges import GaugeDecoder
 from firmware_bridge.transport import PortError, describe, open_port
@@ -87,7 +87,9 @@ def _converse(link: serial.SerialBase, clock: Callable[[], float]) -> AutoDecode
     return decoder
 
 
-def _exchange(link: serial.SerialBase, request: bytes, decoder, clock) -> None:
+def _exchange(
+    link: serial.SerialBase, request: bytes, decoder: Decoder, clock: Callable[[], float]
+) -> None:
     if request:
         link.write(request)
     data = link.read(link.in_waiting or 1)

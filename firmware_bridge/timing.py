@@ -38,6 +38,7 @@ class ArrivalClock:
         self._arrivals = np.empty(0)
         self._previous_arrival: float | None = None
         self._last_time = -np.inf
+        self._fitted: tuple[float, float] | None = None  # (period, offset) after the last chunk
         self.resets = 0  # pauses seen, for tests and diagnostics
 
     def stamp(self, count: int, arrival: float) -> np.ndarray:
@@ -48,11 +49,10 @@ class ArrivalClock:
         indices = np.arange(self._next_index, self._next_index + count, dtype=np.float64)
         self._next_index += count
         if self._is_late(indices[-1], arrival):
-            self._indices, self._arrivals = np.empty(0), np.empty(0)
-            self._previous_arrival = None
+            self.restart()
             self.resets += 1
         self._remember(indices[-1], arrival)
-        fit = self._fit()
+        self._fitted = fit = self._fit()
         if fit is None:
             previous = arrival if self._previous_arrival is None else self._previous_arrival
             times = previous + (arrival - previous) * np.arange(1, count + 1) / count
@@ -69,9 +69,10 @@ class ArrivalClock:
         """The stream was interrupted (a reconnection): fit afresh."""
         self._indices, self._arrivals = np.empty(0), np.empty(0)
         self._previous_arrival = None
+        self._fitted = None
 
     def _is_late(self, index: float, arrival: float) -> bool:
-        fit = self._fit()
+        fit = self._fitted
         return fit is not None and arrival - (fit[1] + fit[0] * index) > LATE_AFTER_S
 
     def _remember(self, index: float, arrival: float) -> None:

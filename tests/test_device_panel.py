@@ -135,6 +135,7 @@ def test_auto_finds_a_gauge_from_the_panel(open_window, qtbot, simulator) -> Non
     info = window.acquisition.status().device_info
     assert info is not None and (info.protocol, info.raw_unit) == ("imada", "kgf")
     qtbot.waitUntil(lambda: window.readout.zone_label.text() == "▼ OVER", timeout=5000)
+    qtbot.waitUntil(lambda: "(imada)" in window.statusBar().currentMessage(), timeout=5000)
     assert window._settings.protocol == "auto"  # found out again next time
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calibration import unit_named
-from firmware_bridge.protocols import DECODERS, make_decoder
+from firmware_bridge.protocols import make_decoder
 from firmware_bridge.protocols.gauges import POLL_TIMEOUT_S, QUESTION_TIMEOUT_S
 from firmware_bridge.samples import FLAG_SATURATED
 from firmware_bridge.sim import SimulatorConfig, decoded_blocks
@@ -208,16 +208,3 @@ def _zt_decoder():
     decoder.opening_commands()
     decoder.feed(b"XFC021108\r", 0.0)
     return decoder
-
-
-@pytest.mark.parametrize("protocol", sorted(DECODERS))
-@settings(max_examples=200, deadline=None)
-@given(garbage=st.binary(max_size=400))
-def test_garbage_never_raises_and_the_next_line_is_read(protocol: str, garbage: bytes) -> None:
-    decoder = make_decoder(protocol)
-    decoder.opening_commands()
-    decoder.outgoing(0.0)
-    decoder.feed(garbage, 0.0)
-    while decoder.has_backlog:
-        decoder.feed(b"", 0.0)
-    assert decoder.stats.bytes_in == len(garbage)

@@ -94,20 +94,11 @@ class Readings:
         if self.units.count(first) == len(self.units):
             return self, Readings()
         cut = next(i for i, unit in enumerate(self.units) if unit != first)
-        times = self.times
-        head = Readings(
-            self.values[:cut],
-            self.units[:cut],
-            self.flags[:cut],
-            None if times is None else times[:cut],
-        )
-        tail = Readings(
-            self.values[cut:],
-            self.units[cut:],
-            self.flags[cut:],
-            None if times is None else times[cut:],
-        )
-        return head, tail
+        return self._part(slice(None, cut)), self._part(slice(cut, None))
+
+    def _part(self, part: slice) -> Readings:
+        times = None if self.times is None else self.times[part]
+        return Readings(self.values[part], self.units[part], self.flags[part], times)
 
 
 class BlockMaker:

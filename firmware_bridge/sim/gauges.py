@@ -71,6 +71,20 @@ class TextGauge:
     def _poll(self, device: SimulatedDevice) -> bytes:
         return self.reading(device.force_now())
 
+    def _unit_commands(
+        self, units: dict[bytes, str], reply: bytes
+    ) -> dict[bytes, Callable[[SimulatedDevice], bytes]]:
+        """A command per unit: it switches the gauge to that unit and answers ``reply``."""
+
+        def switch_to(unit: str) -> Callable[[SimulatedDevice], bytes]:
+            def command(device: SimulatedDevice) -> bytes:
+                self.unit = unit
+                return reply
+
+            return command
+
+        return {command: switch_to(unit) for command, unit in units.items()}
+
 
 class Mark10Gauge(TextGauge):
     """GCL2: ``?`` reads, ``N``/``LB``/... set the unit (silently), ``RM``/``RS``/``RV``
@@ -96,13 +110,7 @@ class Mark10Gauge(TextGauge):
             b"RV": lambda device: b"V1.04\r\n",
             b"AOUT0": lambda device: device.stop() or b"",
             b"AOUT1": lambda device: device.start() or b"",
-        }
-        for command, unit_name in self.UNIT_COMMANDS.items():
-            self.commands[command] = lambda device, u=unit_name: self._set_unit(u)
-
-    def _set_unit(self, unit: str) -> bytes:
-        self.unit = unit
-        return b""
+        } | self._unit_commands(self.UNIT_COMMANDS, reply=b"")  # GCL2: no reply [presumed]
 
     def unknown(self, command: bytes) -> bytes:
         return b"*10\r\n" if command else b""
@@ -121,13 +129,9 @@ class ImadaGauge(TextGauge):
 
     def __init__(self, unit: str = "N") -> None:
         super().__init__(_spelling(unit, tuple(self.LETTERS)))
+        letters = {letter: unit_name for unit_name, letter in self.LETTERS.items()}
         self.commands = {b"D": self._poll, b"Z": _ack, b"T": _ack, b"P": _ack}
-        for unit_name, letter in self.LETTERS.items():
-            self.commands[letter] = lambda device, u=unit_name: self._set_unit(u)
-
-    def _set_unit(self, unit: str) -> bytes:
-        self.unit = unit
-        return b"R\r"
+        self.commands |= self._unit_commands(letters, reply=b"R\r")
 
     def unknown(self, command: bytes) -> bytes:
         return b"E\r" if command else b""

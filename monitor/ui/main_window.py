@@ -544,6 +544,9 @@ class MainWindow(QMainWindow):
             state = f"⚠ {status.error}"
         elif status.connected:
             state = f"connected to {_short(self.acquisition.port)}"
+            device = status.device_info
+            if device and not self.acquisition.port.startswith("fgsim"):
+                state += f" ({' '.join(filter(None, (device.protocol, device.model)))})"
         else:
             state = "connecting…"
         parts = [
