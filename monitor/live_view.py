@@ -19,16 +19,16 @@ SMOOTHING_S = 0.15  # the readout averages this much, so tremor does not make di
 #: stopped): the readout says NO SIGNAL rather than show the last value as if it were now.
 STALE_AFTER_S = 1.0
 GAUGE_HEADROOM = 1.5  # the gauge reaches this far above the band's top
-#: The trace never gets more points than this: min/max pairs, one per 1-2 pixels of a trace
-#: on a laptop or desktop screen, so peaks stay visible while redrawing stays cheap at any
-#: sample rate (the stroke is the largest cost of a frame).
+#: The trace's points until the window says how wide it is: min/max pairs, so peaks stay
+#: visible while redrawing stays cheap at any sample rate (the stroke is the largest cost of
+#: a frame). The window asks for one pair per 2 pixels, its pen's width (``trace_points``).
 MAX_TRACE_POINTS = 1600
 _KPA = unit_named("kPa")
 
 
 @dataclass(frozen=True)
 class LiveFrame:
-    t: np.ndarray  # s before the newest sample (-WINDOW_S .. 0), at most MAX_TRACE_POINTS
+    t: np.ndarray  # s before the newest sample (-WINDOW_S .. 0), at most ``trace_points``
     value: np.ndarray  # in ``unit``, min/max pairs where the window holds more samples
     current: float  # smoothed newest value in ``unit``; NaN without data
     zone: Zone | None  # None without data or without a calibration
@@ -41,28 +41,6 @@ class LiveFrame:
 
 
 _NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-
-
-def min_max_decimate(
-    t: np.ndarray, values: np.ndarray, max_points: int = MAX_TRACE_POINTS
-) -> tuple[np.ndarray, np.ndarray]:
-    """At most ``max_points`` points: each bucket of samples as its minimum and maximum."""
-    n = t.size
-    if n <= max_points:
-        return t, values
-    buckets = max_points // 2
-    per_bucket = -(-n // buckets)
-    usable = (n // per_bucket) * per_bucket
-    grouped = values[:usable].reshape(-1, per_bucket)
-    starts = t[:usable:per_bucket]
-    ends = t[per_bucket - 1 : usable : per_bucket]
-    low, high = np.fmin.reduce(grouped, axis=1), np.fmax.reduce(grouped, axis=1)
-    out_t = np.column_stack([starts, ends]).ravel()
-    out_v = np.column_stack([low, high]).ravel()
-    if usable < n:  # the newest, partial bucket as it is
-        out_t = np.concatenate([out_t, t[usable:]])
-        out_v = np.concatenate([out_v, values[usable:]])
-    return out_t, out_v
 
 
 def nice_ceiling(value: float) -> float:
@@ -89,6 +67,7 @@ class LiveView:
         self.unit = unit
         self.probe_area_cm2 = probe_area_cm2
         self.window_s = window_s
+        self.trace_points = MAX_TRACE_POINTS
         self._markers: list[tuple[float, str]] = []  # (session time, label)
 
     def add_marker(self, t: float, label: str) -> None:
@@ -133,8 +112,8 @@ class LiveView:
     def frame(self, with_trace: bool = True, now: float | None = None) -> LiveFrame:
         """What the screen shows at session time ``now`` (default: the newest sample's);
         without ``with_trace`` the trace arrays are left empty (a frame that only moves the
-        gauge need not copy the whole window)."""
-        t, force = self.buffer.window(self.window_s if with_trace else SMOOTHING_S)
+        gauge need not reduce the whole window)."""
+        t, force = self.buffer.window(SMOOTHING_S)
         try:
             band: TargetBand | None = self.band_kpa()
             band_problem = ""
@@ -163,9 +142,11 @@ class LiveView:
             for when, label in self._markers
             if newest - self.window_s <= when <= newest + 1.0
         )
-        trace_t, trace_force = min_max_decimate(t, force) if with_trace else (t[:0], force[:0])
+        trace_t, trace_force = (
+            self.buffer.envelope(self.window_s, self.trace_points) if with_trace else (t[:0], t[:0])
+        )
         return LiveFrame(
-            t=trace_t - t[-1] if t.size else trace_t,
+            t=trace_t - trace_t[-1] if trace_t.size else trace_t,
             value=to_display(trace_force, self.unit, self.probe_area_cm2),
             current=float(to_display(current_n, self.unit, self.probe_area_cm2)),
             zone=self._zone,

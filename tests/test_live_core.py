@@ -10,8 +10,8 @@ import pytest
 from calibration import unit_named
 from monitor.drift import DriftMonitor
 from monitor.feedback import Zone, classify
-from monitor.live_buffer import LiveBuffer
-from monitor.live_view import MAX_TRACE_POINTS, LiveView, min_max_decimate, nice_ceiling
+from monitor.live_buffer import LiveBuffer, min_max_decimate
+from monitor.live_view import MAX_TRACE_POINTS, LiveView, nice_ceiling
 from monitor.targets import BandError, BandSpec, Target, TargetBand
 
 BAND = TargetBand(150, 220)
@@ -136,12 +136,33 @@ def test_trace_decimation_keeps_peaks_and_bounds_the_points() -> None:
     force = np.zeros(t.size)
     force[123_457] = 50.0  # a one-sample spike
     force[200_001] = -3.0
-    out_t, out_f = min_max_decimate(t, force)
-    assert out_t.size <= MAX_TRACE_POINTS + 200
+    out_t, out_f = min_max_decimate(t, force, MAX_TRACE_POINTS)
+    assert out_t.size <= MAX_TRACE_POINTS
     assert out_f.max() == 50.0 and out_f.min() == -3.0
     assert np.all(np.diff(out_t) >= 0) and out_t[0] == 0 and out_t[-1] == t[-1]
-    few_t, few_f = min_max_decimate(t[:100], force[:100])
+    few_t, few_f = min_max_decimate(t[:100], force[:100], MAX_TRACE_POINTS)
     assert np.array_equal(few_t, t[:100]) and np.array_equal(few_f, force[:100])
+
+
+def test_the_trace_envelope_spans_the_ring_wrap_and_is_the_windows_decimation() -> None:
+    """What a trace draws, reduced in place, equals reducing a copy of the window; and a
+    frame's arrays stay as they were when the next frame is made."""
+    rng = np.random.default_rng(7)
+    buffer = LiveBuffer(capacity=5_000)
+    for start in range(0, 12_000, 700):  # the window straddles the ring's end
+        t = np.arange(start, start + 700) / 1000
+        buffer.append(t, rng.normal(20, 5, t.size))
+    t, force = buffer.window(3.0)
+    first_t, first_force = buffer.envelope(3.0, 400)
+    expected_t, expected_force = min_max_decimate(t, force, 400)
+    assert np.array_equal(first_t, expected_t) and np.array_equal(first_force, expected_force)
+    assert first_t.size <= 400 and first_force.max() == force.max()
+    kept = first_force.copy()
+    buffer.append(np.array([12.6]), np.array([99.0]))
+    buffer.envelope(3.0, 400)
+    assert np.array_equal(first_force, kept)
+    short_t, _ = buffer.envelope(0.0505, 400)  # fewer samples than points: all of them
+    assert short_t.size == 51 and short_t[-1] == 12.6
 
 
 def test_a_stream_that_stopped_shows_no_pressure_and_stops_the_hold() -> None:

@@ -58,9 +58,10 @@ from monitor.ui.treatment_bar import TreatmentBar
 from recordings import RecordingError, SessionInfo
 
 REFRESH_INTERVAL_MS = 16  # ~60 frames/s: the gauge, read at a glance, moves smoothly
-#: Every how many frames the rest follows: the trace scrolls 1-2 pixels per update at 30/s;
-#: digits and the hold timer change ~10 times a second, as fast as anyone reads digits.
-TRACE_EVERY = 2
+#: Every how many frames the rest follows: the trace scrolls 1-2 pixels per update at 20/s
+#: (30 s across 800 pixels); digits and the hold timer change ~10 times a second, as fast as
+#: anyone reads digits.
+TRACE_EVERY = 3
 NUMBERS_EVERY = 6
 STATUS_INTERVAL_S = 1.0
 NOTES_SAVE_DELAY_MS = 1500  # notes are logged once typing pauses this long
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.readout = Readout()
         self.hold_display = HoldDisplay()
         self.trace = TracePlot(self.view.window_s)
+        self.trace.points_changed.connect(self._fit_trace)
         self.review = ReviewTab()
         self.ppt = PptTab(
             self.treatment.library.muscles,
@@ -513,6 +515,9 @@ class MainWindow(QMainWindow):
         self.recording_label.setStyleSheet(f"color: {colour.name()};")
 
     # --- display ------------------------------------------------------------------------
+
+    def _fit_trace(self, points: int) -> None:
+        self.view.trace_points = points
 
     def refresh(self) -> None:
         self._frames += 1

@@ -31,6 +31,9 @@ class PressureGauge(QWidget):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 240)
+        # Every pixel is painted (the background pixmap is opaque): Qt need not repaint the
+        # widgets behind the gauge 60 times a second.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.frame: LiveFrame | None = None
         # The zones, their words and the scale change only with the band, scale or size:
         # drawn once into a pixmap, so a frame paints just the fill, the edges and the marker.
@@ -41,21 +44,33 @@ class PressureGauge(QWidget):
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self.frame is None:
-            return
         painter = QPainter(self)
-        painter.drawPixmap(0, 0, self._background_for(self.frame))
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _Painter(painter, self.rect().toRectF(), self.frame).paint_live()
+        if self.frame is None:
+            painter.fillRect(self.rect(), self._backdrop())
+        else:
+            painter.drawPixmap(0, 0, self._background_for(self.frame))
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            _Painter(painter, self.rect().toRectF(), self.frame).paint_live()
         painter.end()
+
+    def _backdrop(self) -> QColor:
+        return self.palette().color(self.backgroundRole())
 
     def _background_for(self, frame: LiveFrame) -> QPixmap:
         ratio = self.devicePixelRatioF()
-        key = (self.size().toTuple(), ratio, frame.band, frame.scale_max, frame.unit.symbol)
+        backdrop = self._backdrop()
+        key = (
+            self.size().toTuple(),
+            ratio,
+            backdrop.rgba(),
+            frame.band,
+            frame.scale_max,
+            frame.unit.symbol,
+        )
         if self._background is None or self._background[0] != key:
             pixmap = QPixmap(self.size() * ratio)
             pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
+            pixmap.fill(backdrop)
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             _Painter(painter, self.rect().toRectF(), frame).paint_background()
