@@ -171,14 +171,14 @@ def test_hold_timer_runs_while_in_band_and_says_when_reached(open_window, qtbot)
     window = open_window("steady")  # 200 kPa
     window.treatment.choose("Tibialis anterior — ischemic compression")  # 185-260 kPa, 60 s
     assert window.view.target.hold_s == 60
-    qtbot.waitUntil(lambda: window.hold_display.bar.value() > 0, timeout=3000)
-    assert window.hold_display.bar.format().startswith("hold ")
-    assert window.hold_display.bar.format().endswith(" of 1:00")
+    qtbot.waitUntil(lambda: window.hold_display.bar.progress > 0, timeout=3000)
+    assert window.hold_display.bar.text.startswith("hold ")
+    assert window.hold_display.bar.text.endswith(" of 1:00")
     window.view.holds.reset(target_s=1.0)  # a short target, so the test need not wait 60 s
-    qtbot.waitUntil(lambda: "REACHED" in window.hold_display.bar.format(), timeout=3000)
-    assert window.hold_display.bar.value() == 1000
+    qtbot.waitUntil(lambda: "REACHED" in window.hold_display.bar.text, timeout=3000)
+    assert window.hold_display.bar.progress == 1.0
     window.treatment.choose("Masseter — light")  # 15-40 kPa: over, no target
-    qtbot.waitUntil(lambda: window.hold_display.bar.format() == "in band 0 s", timeout=2000)
+    qtbot.waitUntil(lambda: window.hold_display.bar.text == "in band 0 s", timeout=2000)
     assert "longest hold 0 s" in window.hold_display.summary.text()
 
 

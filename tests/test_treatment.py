@@ -35,7 +35,7 @@ def test_a_whole_treatment_is_recorded_in_segments_and_reviewed(
     qtbot.waitUntil(lambda: window.view.frame().zone is Zone.IN, timeout=10_000)
     qtbot.waitUntil(lambda: window.view.frame().hold.reached, timeout=HOLD_S * 1000 + 3000)
     qtbot.waitUntil(lambda: Cue.REACHED in window.player.played)
-    assert "REACHED" in window.hold_display.bar.format()
+    assert "REACHED" in window.hold_display.bar.text
     qtbot.keyClick(window, "1")  # marker: trigger point found
     qtbot.wait(300)
     qtbot.keyClick(window, "r")  # the right side

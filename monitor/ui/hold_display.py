@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QResizeEvent
-from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from monitor.feedback import Zone
 from monitor.hold_timer import HoldState
@@ -16,45 +16,80 @@ def clock(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole} s"
 
 
+class HoldBar(QWidget):
+    """The hold's progress: a rounded bar filling towards the target, its words on top, all
+    of it in the zone's colour once the target is reached.
+
+    Painted here rather than by a QProgressBar, which repaints itself at once on every new
+    value: an extra paint of that part of the window ten times a second.
+    """
+
+    RADIUS = 8
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._progress = 0.0
+        self._text = ""
+        self._reached = False
+
+    @property
+    def progress(self) -> float:
+        return self._progress
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def show_progress(self, progress: float, text: str, reached: bool) -> None:
+        if (progress, text, reached) != (self._progress, self._text, self._reached):
+            self._progress, self._text, self._reached = progress, text, reached
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        whole = QRectF(self.rect())
+        fill = theme.ZONE_STYLES[Zone.IN].colour
+        painter.setBrush(fill if self._reached else theme.surface())
+        painter.drawRoundedRect(whole, self.RADIUS, self.RADIUS)
+        if not self._reached and self._progress > 0:
+            width = max(2 * self.RADIUS, whole.width() * min(self._progress, 1.0))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(
+                QRectF(whole.left(), whole.top(), width, whole.height()), self.RADIUS, self.RADIUS
+            )
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(theme.ON_ZONE if self._reached else theme.foreground())
+        painter.drawText(whole, Qt.AlignmentFlag.AlignCenter, self._text)
+        painter.end()
+
+
 class HoldDisplay(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.bar = QProgressBar(textVisible=True, alignment=Qt.AlignmentFlag.AlignCenter)
-        self.bar.setRange(0, 1000)
+        self.bar = HoldBar()
         self.summary = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
         layout.addWidget(self.summary)
-        self._reached: bool | None = None
-        self._style(reached=False)
 
     def show_hold(self, hold: HoldState) -> None:
         if hold.target_s:
-            self.bar.setValue(round(hold.progress * 1000))
             if hold.reached:
-                self.bar.setFormat(f"✓ TARGET HOLD REACHED  {clock(hold.current_s)}")
+                text = f"✓ TARGET HOLD REACHED  {clock(hold.current_s)}"
             else:
-                self.bar.setFormat(f"hold {clock(hold.current_s)} of {clock(hold.target_s)}")
+                text = f"hold {clock(hold.current_s)} of {clock(hold.target_s)}"
+            self.bar.show_progress(hold.progress, text, hold.reached)
         else:
-            self.bar.setValue(0)
-            self.bar.setFormat(f"in band {clock(hold.current_s)}")
+            self.bar.show_progress(0.0, f"in band {clock(hold.current_s)}", False)
         self.summary.setText(
             f"longest hold {clock(hold.longest_s)}   ·   total in band {clock(hold.total_s)}"
-        )
-        if hold.reached != self._reached:
-            self._style(hold.reached)
-
-    def _style(self, reached: bool) -> None:
-        self._reached = reached
-        fill = theme.ZONE_STYLES[Zone.IN].colour.name()
-        text = theme.ON_ZONE.name() if reached else theme.foreground().name()
-        background = fill if reached else theme.surface().name()
-        self.bar.setStyleSheet(
-            f"QProgressBar {{ background: {background}; color: {text}; border-radius: 8px;"
-            f" font-weight: bold; }} QProgressBar::chunk {{ background: {fill};"
-            " border-radius: 8px; }"
         )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -64,4 +99,4 @@ class HoldDisplay(QWidget):
             font = QFont(widget.font())
             font.setPixelSize(int(size * scale))
             widget.setFont(font)
-        self.bar.setMinimumHeight(int(size * 2.2))
+        self.bar.setFixedHeight(int(size * 2.2))

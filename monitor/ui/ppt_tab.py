@@ -251,7 +251,13 @@ class PptTab(QWidget):
     def attach(self, acquisition: Acquisition) -> None:
         """Take blocks from this device (a sink on its reader thread: only a queue put)."""
         self._disconnect()
-        self._disconnect = acquisition.connect(self._blocks.put)
+        self._disconnect = acquisition.connect(self._receive)
+
+    def _receive(self, block: np.ndarray) -> None:
+        """On the reader thread. Before a protocol starts nothing is measured, so nothing
+        needs keeping (the live tab runs on its own buffer)."""
+        if self.session is not None:
+            self._blocks.put(block)
 
     def detach(self) -> None:
         self._disconnect()

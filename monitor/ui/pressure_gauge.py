@@ -7,8 +7,9 @@ is above it and hatched; colour and the zone words only repeat what position say
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -25,6 +26,10 @@ from monitor.feedback import Zone
 from monitor.live_view import LiveFrame
 from monitor.ui import theme
 
+_EDGE_WIDTH = 3  # the band's edges, in pixels
+_EDGE_OVERHANG = 6  # how far they reach past the bar
+_MARKER_GAP = 4  # between the bar and the marker's tip
+
 
 class PressureGauge(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -38,10 +43,14 @@ class PressureGauge(QWidget):
         # The zones, their words and the scale change only with the band, scale or size:
         # drawn once into a pixmap, so a frame paints just the fill, the edges and the marker.
         self._background: tuple[tuple, QPixmap] | None = None
+        self._geometry: _Layout | None = None
 
     def show_frame(self, frame: LiveFrame) -> None:
-        self.frame = frame
-        self.update()
+        previous, self.frame = self.frame, frame
+        if previous is not None and _scale_of(previous) == _scale_of(frame):
+            self.update(self._layout().live_strip)  # all a frame can change
+        else:
+            self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -50,8 +59,13 @@ class PressureGauge(QWidget):
         else:
             painter.drawPixmap(0, 0, self._background_for(self.frame))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            _Painter(painter, self.rect().toRectF(), self.frame).paint_live()
+            _Painter(painter, self._layout(), self.frame).paint_live()
         painter.end()
+
+    def _layout(self) -> _Layout:
+        if self._geometry is None or self._geometry.size != self.size().toTuple():
+            self._geometry = _Layout.of(self.size().toTuple())
+        return self._geometry
 
     def _backdrop(self) -> QColor:
         return self.palette().color(self.backgroundRole())
@@ -59,43 +73,68 @@ class PressureGauge(QWidget):
     def _background_for(self, frame: LiveFrame) -> QPixmap:
         ratio = self.devicePixelRatioF()
         backdrop = self._backdrop()
-        key = (
-            self.size().toTuple(),
-            ratio,
-            backdrop.rgba(),
-            frame.band,
-            frame.scale_max,
-            frame.unit.symbol,
-        )
+        key = (self.size().toTuple(), ratio, backdrop.rgba(), _scale_of(frame))
         if self._background is None or self._background[0] != key:
             pixmap = QPixmap(self.size() * ratio)
             pixmap.setDevicePixelRatio(ratio)
             pixmap.fill(backdrop)
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            _Painter(painter, self.rect().toRectF(), frame).paint_background()
+            _Painter(painter, self._layout(), frame).paint_background()
             painter.end()
             self._background = (key, pixmap)
         return self._background[1]
 
 
-class _Painter:
-    """One paint of the gauge; geometry derived from the widget's size."""
+def _scale_of(frame: LiveFrame) -> tuple:
+    """What the gauge's background depends on, besides its size."""
+    return frame.band, frame.scale_max, frame.unit.symbol
 
-    def __init__(self, painter: QPainter, area: QRectF, frame: LiveFrame) -> None:
+
+@dataclass(frozen=True)
+class _Layout:
+    """The gauge's geometry, from its size alone."""
+
+    size: tuple[int, int]
+    font: QFont
+    bar: QRectF
+    words_x: float  # where the zones' words start, clear of the marker
+    marker_size: float
+    live_strip: QRect  # all that a new value changes: the bar, the band's edges, the marker
+
+    @classmethod
+    def of(cls, size: tuple[int, int]) -> _Layout:
+        width, height = size
+        font_px = max(12, int(min(height / 24, width / 14)))
+        font = QFont()
+        font.setPixelSize(font_px)
+        font.setBold(True)
+        label_width = font_px * 4.5
+        bar_width = min(width * 0.38, height * 0.3)
+        bar = QRectF(label_width, font_px, bar_width, height - 2 * font_px)
+        marker_size = font_px * 1.3
+        strip_left = math.floor(bar.left() - _EDGE_OVERHANG - _EDGE_WIDTH)
+        strip_right = math.ceil(bar.right() + _MARKER_GAP + marker_size + _EDGE_WIDTH)
+        return cls(
+            size=size,
+            font=font,
+            bar=bar,
+            words_x=bar.right() + font_px * 2.6,
+            marker_size=marker_size,
+            live_strip=QRect(strip_left, 0, strip_right - strip_left, height),
+        )
+
+
+class _Painter:
+    """One paint of the gauge, on a layout."""
+
+    def __init__(self, painter: QPainter, layout: _Layout, frame: LiveFrame) -> None:
         self.p = painter
         self.frame = frame
-        font_px = max(12, int(min(area.height() / 24, area.width() / 14)))
-        self.font = QFont()
-        self.font.setPixelSize(font_px)
-        self.font.setBold(True)
-        label_width = font_px * 4.5
-        bar_width = min(area.width() * 0.38, area.height() * 0.3)
-        margin = font_px
-        self.bar = QRectF(
-            area.left() + label_width, area.top() + margin, bar_width, area.height() - 2 * margin
-        )
-        self.words_x = self.bar.right() + font_px * 2.6  # clear of the marker
+        self.font = layout.font
+        self.bar = layout.bar
+        self.words_x = layout.words_x
+        self.marker_size = layout.marker_size
 
     def y_of(self, value: float) -> float:
         fraction = min(max(value / self.frame.scale_max, 0.0), 1.0)
@@ -149,11 +188,12 @@ class _Painter:
         self.p.fillRect(fill, theme.style_for(self.frame.zone, has_band).colour)
 
     def _band_edges(self, *edges: float) -> None:
-        pen = QPen(theme.ZONE_STYLES[Zone.IN].colour, 3)
+        pen = QPen(theme.ZONE_STYLES[Zone.IN].colour, _EDGE_WIDTH)
         self.p.setPen(pen)
+        left, right = self.bar.left() - _EDGE_OVERHANG, self.bar.right() + _EDGE_OVERHANG
         for value in edges:
             y = self.y_of(value)
-            self.p.drawLine(QPointF(self.bar.left() - 6, y), QPointF(self.bar.right() + 6, y))
+            self.p.drawLine(QPointF(left, y), QPointF(right, y))
 
     def _outline(self) -> None:
         self.p.setPen(QPen(theme.muted(), 1))
@@ -180,8 +220,8 @@ class _Painter:
         if not math.isfinite(value):
             return
         y = self.y_of(value)
-        size = self.font.pixelSize() * 1.3
-        x = self.bar.right() + 4
+        size = self.marker_size
+        x = self.bar.right() + _MARKER_GAP
         triangle = QPolygonF(
             [QPointF(x, y), QPointF(x + size, y - size * 0.6), QPointF(x + size, y + size * 0.6)]
         )
