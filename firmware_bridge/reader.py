@@ -180,9 +180,11 @@ class ReaderThread(threading.Thread):
 
     def _report_gaps(self, block: np.ndarray) -> None:
         seq = block["seq"]
-        previous = seq[0] - 1 if self._last_seq is None else self._last_seq
-        steps = np.diff(seq, prepend=previous)
+        previous = int(seq[0]) - 1 if self._last_seq is None else self._last_seq
         self._last_seq = int(seq[-1])
+        if self._last_seq - previous == seq.size:  # each step is >= 1: all are 1, no gap
+            return
+        steps = np.diff(seq, prepend=previous)
         gaps = np.flatnonzero(steps > 1)
         if gaps.size == 0:
             return

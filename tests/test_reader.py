@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import tty
 
 import numpy as np
 import pytest
 
-from firmware_bridge.protocols import make_decoder
+from firmware_bridge.protocols import fgb1, make_decoder
 from firmware_bridge.reader import ReaderThread, StreamEvent
 from firmware_bridge.sim import SimulatorConfig
 
@@ -73,3 +75,28 @@ def test_microsecond_wrap_on_the_wire() -> None:
     _, samples, _ = collect(url, "fgb1", 0.6)
     assert samples.size > 400
     assert np.diff(samples["t"]) == pytest.approx(0.001, abs=1e-6)
+
+
+def test_lost_frames_become_gap_events_and_dropped_samples() -> None:
+    """Frames missing within a chunk and at a chunk's start are both counted, once."""
+    controller, device = os.openpty()
+    tty.setraw(device)
+    blocks: list[np.ndarray] = []
+    events: list[StreamEvent] = []
+    reader = ReaderThread(os.ttyname(device), make_decoder("fgb1"), blocks.append, events.append)
+    reader.start()
+    try:
+        time.sleep(0.3)  # connected, the port's stale input discarded
+        for seqs in (range(0, 30), range(31, 60), [*range(60, 70), *range(72, 100)]):
+            seq = np.array(seqs)
+            os.write(controller, b"\0" + fgb1.encode_sample_frames(seq, seq * 1000, seq, seq * 0))
+            time.sleep(0.1)  # its own chunk: the first lost frame is at a chunk's start
+    finally:
+        reader.stop()
+        reader.join(5)
+        os.close(controller)
+        os.close(device)
+    assert sum(block.size for block in blocks) == 97
+    gaps = [event.value for event in events if event.kind == "gap"]
+    assert gaps == [1.0, 2.0]
+    assert reader.status().dropped_samples == 3

@@ -45,6 +45,16 @@ CRC_SIZE = 2
 SAMPLE_FRAME_SIZE = HEADER.size + SAMPLE_PAYLOAD.size + CRC_SIZE  # 15
 SAMPLE_ENCODED_SIZE = SAMPLE_FRAME_SIZE + 1  # COBS adds one byte to frames under 254 bytes
 SAMPLE_WIRE_SIZE = SAMPLE_ENCODED_SIZE + 1  # plus the 0x00 delimiter
+#: A decoded SAMPLE frame as a record, in the block decoder's rows (which have two spare
+#: bytes at the end): header, payload and CRC as fields.
+SAMPLE_RECORD = np.dtype(
+    {
+        "names": ["version", "type", "seq", "t_us", "raw", "flags", "crc"],
+        "formats": ["u1", "u1", "<u2", "<u4", "<i4", "u1", "<u2"],
+        "offsets": [0, 1, 2, 4, 8, 12, 13],
+        "itemsize": SAMPLE_ENCODED_SIZE + 1,
+    }
+)
 
 ADC_NAMES = {1: "HX711", 2: "NAU7802", 3: "ADS1232", 4: "ADS1220", 5: "ADS1256"}
 
@@ -225,8 +235,9 @@ def encode_sample_frames(
 def decode_sample_rows(encoded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Decode (n, 16) COBS-encoded candidate SAMPLE frames.
 
-    Returns the (n, 15) decoded frames and a mask of the rows that are valid SAMPLE frames
-    (COBS chain, CRC, version and type all correct).
+    Returns the decoded frames as ``SAMPLE_RECORD`` records (a view: the fields without
+    copying them out) and a mask of the rows that are valid SAMPLE frames (COBS chain, CRC,
+    version and type all correct).
     """
     n, end = encoded.shape[0], SAMPLE_ENCODED_SIZE
     # Follow each frame's chain of code bytes, one hop per zero it encodes (a few per frame).
@@ -243,17 +254,11 @@ def decode_sample_rows(encoded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             break
         decoded[rows, code - 1] = 0
         code = np.minimum(code + padded[rows, code], end + 1)
-    valid = code == end
-    decoded = decoded[:, :SAMPLE_FRAME_SIZE]
-    crc = decoded[:, 13].astype(np.uint16) | (decoded[:, 14].astype(np.uint16) << 8)
-    valid &= crc16_rows(decoded[:, :13]) == crc
-    valid &= (decoded[:, 0] == PROTOCOL_MAJOR) & (decoded[:, 1] == SAMPLE)
-    return decoded, valid
-
-
-def sample_fields(decoded: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """seq (u16), t_us (u32), raw (i32) and flags (u8) columns of decoded SAMPLE frames."""
-    seq = np.ascontiguousarray(decoded[:, 2:4]).view("<u2").ravel()
-    t_us = np.ascontiguousarray(decoded[:, 4:8]).view("<u4").ravel()
-    raw = np.ascontiguousarray(decoded[:, 8:12]).view("<i4").ravel()
-    return seq, t_us, raw, decoded[:, 12].copy()
+    records = decoded.view(SAMPLE_RECORD).ravel()
+    valid = (
+        (code == end)
+        & (crc16_rows(decoded[:, : SAMPLE_FRAME_SIZE - CRC_SIZE]) == records["crc"])
+        & (records["version"] == PROTOCOL_MAJOR)
+        & (records["type"] == SAMPLE)
+    )
+    return records, valid

@@ -65,7 +65,7 @@ class Fgb1Decoder(DecoderBase):
 
         candidates = np.flatnonzero(lengths == fgb1.SAMPLE_ENCODED_SIZE)
         rows = stream[starts[candidates, None] + np.arange(fgb1.SAMPLE_ENCODED_SIZE)]
-        decoded, valid = fgb1.decode_sample_rows(rows)
+        records, valid = fgb1.decode_sample_rows(rows)
 
         others = np.flatnonzero((lengths > 0) & (lengths != fgb1.SAMPLE_ENCODED_SIZE))
         damaged = candidates[~valid]
@@ -74,7 +74,7 @@ class Fgb1Decoder(DecoderBase):
                 start, end = int(starts[index]), int(delimiters[index])
                 self._scalar_frame(buffer[start:end], partial=first_is_partial and index == 0)
 
-        return self._samples(decoded[valid])
+        return self._samples(records[valid])
 
     def _scalar_frame(self, encoded: bytes, partial: bool) -> None:
         try:
@@ -103,16 +103,15 @@ class Fgb1Decoder(DecoderBase):
         # COBS keeps the first byte when it is non-zero: encoded[1] is the version byte.
         return len(encoded) > 1 and encoded[1] not in (0, fgb1.PROTOCOL_MAJOR)
 
-    def _samples(self, decoded: np.ndarray) -> np.ndarray:
-        n = decoded.shape[0]
+    def _samples(self, records: np.ndarray) -> np.ndarray:
+        n = records.size
         if n == 0:
             return empty_block()
-        seq16, t_us32, raw, flags = fgb1.sample_fields(decoded)
         block = np.zeros(n, dtype=SAMPLE_DTYPE)
-        block["seq"] = self._unwrap_seq(seq16.astype(np.int64))
-        block["t_device"] = self._unwrap_t_us(t_us32.astype(np.int64)) * 1e-6
-        block["raw"] = raw
-        block["flags"] = flags
+        block["seq"] = self._unwrap_seq(records["seq"].astype(np.int64))
+        block["t_device"] = self._unwrap_t_us(records["t_us"].astype(np.int64)) * 1e-6
+        block["raw"] = records["raw"]
+        block["flags"] = records["flags"]
         self.stats.samples += n
         return block
 
