@@ -357,3 +357,10 @@ def test_treatment_actions_have_keys(open_window, qtbot) -> None:
     text = window.shortcuts_box.text()
     assert all(key in text for key, _ in window.shortcuts)
     window.shortcuts_box.close()
+
+
+def test_the_window_fits_a_1280_pixel_laptop_screen(open_window) -> None:
+    """Every tab, with room for the window's frame; long muscle names are cut, not the window."""
+    window = open_window("steady", sound=(None, "no audio device here"))  # the longer notice
+    size = window.minimumSizeHint()
+    assert size.width() <= 1270 and size.height() <= 720

@@ -31,7 +31,7 @@ class DevicePanel(QWidget):
         super().__init__(parent)
         self._find_ports = find_ports
         self.port_box = QComboBox()
-        self.port_box.setMinimumContentsLength(18)
+        self.port_box.setMinimumContentsLength(14)
         self.port_box.setToolTip("The serial port of the force gauge, or the built-in simulator")
         self.protocol_box = QComboBox()
         for name in sorted(DESCRIPTIONS, key=lambda name: (name != "auto", name)):

@@ -94,6 +94,9 @@ class TreatmentBar(QWidget):
             font = widget.font()
             font.setPointSizeF(font.pointSizeF() * 1.3)
             widget.setFont(font)
+        # Full names where there is room; squeezed (the name elided) on a 1280-pixel screen.
+        for box, width in ((self.muscle_box, 150), (self.technique_box, 205)):
+            box.setMinimumWidth(width)
         self._fill_techniques()
         self.choose(" — ".join(FIRST_TARGET))
         self.muscle_box.currentIndexChanged.connect(self._muscle_changed)
