@@ -69,6 +69,8 @@ class LiveView:
         self.window_s = window_s
         self.trace_points = MAX_TRACE_POINTS
         self._markers: list[tuple[float, str]] = []  # (session time, label)
+        self._band_key: tuple = ()
+        self._band_cache: tuple[TargetBand | None, tuple[float, float] | None, str]
 
     def add_marker(self, t: float, label: str) -> None:
         self._markers.append((t, label))
@@ -114,19 +116,11 @@ class LiveView:
         without ``with_trace`` the trace arrays are left empty (a frame that only moves the
         gauge need not reduce the whole window)."""
         t, force = self.buffer.window(SMOOTHING_S)
-        try:
-            band: TargetBand | None = self.band_kpa()
-            band_problem = ""
-        except BandError as exc:
-            band, band_problem = None, str(exc)
-        band_in_unit = (
-            (self._kpa_to_unit(band.low_kpa), self._kpa_to_unit(band.high_kpa)) if band else None
-        )
+        band, band_in_unit, band_problem = self._band()
         current_n = float("nan")
         stale = t.size > 0 and now is not None and now - t[-1] > STALE_AFTER_S
         if t.size and not stale:
-            recent = force[t >= t[-1] - SMOOTHING_S]
-            current_n = float(recent.mean())
+            current_n = float(force.mean())
         if math.isfinite(current_n) and band is not None:
             pressure_kpa = float(to_display(current_n, _KPA, self.probe_area_cm2))
             self._zone = classify(pressure_kpa, band, self._zone)
@@ -157,6 +151,21 @@ class LiveView:
             markers=markers,
             band_problem=band_problem,
         )
+
+    def _band(self) -> tuple[TargetBand | None, tuple[float, float] | None, str]:
+        """The band in kPa and in the display unit, or why there is none; worked out again
+        only when the target, threshold, probe or unit changes (not 60 times a second)."""
+        key = (self._target, self._ppt_kpa, self.probe_area_cm2, self.unit)
+        if key != self._band_key:
+            try:
+                band = self.band_kpa()
+            except BandError as exc:
+                self._band_cache = (None, None, str(exc))
+            else:
+                in_unit = (self._kpa_to_unit(band.low_kpa), self._kpa_to_unit(band.high_kpa))
+                self._band_cache = (band, in_unit, "")
+            self._band_key = key
+        return self._band_cache
 
     def _scale_max(self, band: tuple[float, float] | None, current_n: float) -> float:
         if band is not None:

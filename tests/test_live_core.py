@@ -76,6 +76,24 @@ def test_view_shows_smoothed_value_and_zone_in_chosen_unit() -> None:
     assert view.frame().zone is Zone.OVER  # 360 kPa on the smaller tip
 
 
+def test_a_relative_band_follows_the_threshold_and_a_newton_band_the_probe() -> None:
+    buffer = LiveBuffer(capacity=10_000)
+    t = np.arange(0, 2, 0.001)
+    buffer.append(t, np.full(t.size, 18.0))  # 180 kPa on 1 cm²
+    relative = Target("Test muscle", "ischemic compression", BandSpec(70, 90, "% PPT"), "test")
+    view = LiveView(buffer, relative)
+    frame = view.frame()
+    assert frame.band is None and frame.zone is None and "PPT" in frame.band_problem
+    view.ppt_kpa = 200.0
+    assert view.frame().band == pytest.approx((140, 180)) and view.frame().zone is Zone.IN
+    view.ppt_kpa = 400.0
+    assert view.frame().band == pytest.approx((280, 360)) and view.frame().zone is Zone.UNDER
+    view.target = Target("Test muscle", "deep", BandSpec(10, 15, "N"), "test")
+    assert view.frame().band == pytest.approx((100, 150))
+    view.probe_area_cm2 = 0.5  # the same newtons on half the area: twice the pressure
+    assert view.frame().band == pytest.approx((200, 300))
+
+
 def test_view_without_data() -> None:
     frame = LiveView(LiveBuffer(capacity=8), PRESET).frame()
     assert math.isnan(frame.current)
