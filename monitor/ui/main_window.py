@@ -58,9 +58,9 @@ from monitor.ui.treatment_bar import TreatmentBar
 from recordings import RecordingError, SessionInfo
 
 REFRESH_INTERVAL_MS = 16  # ~60 frames/s: the gauge, read at a glance, moves smoothly
-#: Every how many frames the rest follows: the trace scrolls 1-2 pixels per update at 20/s
-#: (30 s across 800 pixels); digits and the hold timer change ~10 times a second, as fast as
-#: anyone reads digits.
+#: Every how many frames the rest follows: the trace scrolls about 2 pixels per update at
+#: 20/s (30 s across 1300 pixels); digits and the hold timer change ~10 times a second, as
+#: fast as anyone reads digits.
 TRACE_EVERY = 3
 NUMBERS_EVERY = 6
 STATUS_INTERVAL_S = 1.0
