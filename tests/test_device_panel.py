@@ -27,6 +27,18 @@ def test_panel_lists_ports_usb_ids_and_the_simulator(qtbot) -> None:
     assert remembered.protocol_box.currentText() == "ascii"
 
 
+@needs_pty
+def test_a_port_that_is_there_but_not_listed_is_not_called_missing(qtbot) -> None:
+    controller, device = os.openpty()  # a pseudo-terminal: pyserial does not list them
+    try:
+        panel = DevicePanel(os.ttyname(device), "fgb1", find_ports=lambda: [GAUGE])
+        qtbot.addWidget(panel)
+        assert panel.port_box.currentText() == os.ttyname(device)
+    finally:
+        os.close(controller)
+        os.close(device)
+
+
 def test_listing_ports_on_this_machine_never_fails() -> None:
     ports = serial_ports()
     assert all(port.device for port in ports)

@@ -6,6 +6,7 @@ recording belongs to one device.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -75,8 +76,9 @@ class DevicePanel(QWidget):
             self.port_box.addItem(port.label(), port.device)
         if current and not current.startswith("fgsim"):
             index = self.port_box.findData(current)
-            if index < 0:  # a device path that is not plugged in now, or a pyserial URL
-                self.port_box.addItem(f"{current} (not found)", current)
+            if index < 0:  # not listed: a pseudo-terminal, a pyserial URL, or unplugged
+                present = "://" in current or os.path.exists(current)
+                self.port_box.addItem(current if present else f"{current} (not found)", current)
                 index = self.port_box.count() - 1
             self.port_box.setCurrentIndex(index)
 
