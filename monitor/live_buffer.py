@@ -90,14 +90,14 @@ class LiveBuffer:
         with self._lock:
             parts = self._recent(seconds)
             n = sum(part.stop - part.start for part in parts)
-            gathered = {name: self._scratch_for(name, n) for name in ("t", "force")}
-            for name, scratch in gathered.items():
-                at = 0
-                for part in parts:
-                    size = part.stop - part.start
-                    scratch[at : at + size] = self._columns[name][part]
-                    at += size
-            return min_max_decimate(gathered["t"], gathered["force"], max_points)
+            t, force = (
+                np.concatenate(
+                    [self._columns[name][part] for part in parts] or [np.empty(0)],
+                    out=self._scratch_for(name, n),
+                )
+                for name in ("t", "force")
+            )
+            return min_max_decimate(t, force, max_points)
 
     def _scratch_for(self, name: str, n: int) -> np.ndarray:
         if self._scratch[name].size < n:

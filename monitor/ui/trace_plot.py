@@ -11,11 +11,11 @@ from monitor.feedback import Zone
 from monitor.live_view import LiveFrame
 from monitor.ui import theme
 
-#: The curve's width in pixels: one min/max pair per this many pixels is all it can show.
-PEN_WIDTH = 2
 #: Where ``_WideCurve`` draws its 1-pixel passes, in pixels: together a line 2 pixels wide
 #: in every direction.
 _PASSES = ((0, 0), (1, 0), (0, 1))
+#: The curve's width in pixels: one min/max pair per this many pixels is all it can show.
+PEN_WIDTH = 1 + max(max(offset) for offset in _PASSES)
 
 
 class _WideCurve(pg.PlotCurveItem):
@@ -28,7 +28,7 @@ class _WideCurve(pg.PlotCurveItem):
 
     def pixelPadding(self) -> float:
         """Room for the passes' extra pixel, so a repaint also clears it."""
-        return super().pixelPadding() + max(max(pass_) for pass_ in _PASSES)
+        return super().pixelPadding() + PEN_WIDTH - 1
 
     def paint(self, painter: QPainter, option: object, widget: QWidget | None = None) -> None:
         if self.xData is None or len(self.xData) == 0:
@@ -45,7 +45,7 @@ class _WideCurve(pg.PlotCurveItem):
 
 class TracePlot(pg.PlotWidget):
     """One curve whose pen is a vertical gradient with hard stops at the band's edges: each
-    stretch is drawn in its zone's colour by the painter itself, in one draw call."""
+    stretch is drawn in its zone's colour by the painter itself, from one path."""
 
     #: How many points the curve can show at its current width (one min/max pair per pen
     #: width): asking the view for more only costs paint time.
@@ -71,7 +71,7 @@ class TracePlot(pg.PlotWidget):
         self.addItem(self.band)
         self.curve = _WideCurve(pen=_zone_pen(None))
         self.addItem(self.curve)
-        # The live view already hands over min/max pairs: nothing left to downsample here.
+        # The frame already holds min/max pairs, one per pen width: nothing to downsample.
         self._scale: tuple[float, str] | None = None
         self._band: object = ()  # not yet shown (None means: no band)
         self._marker_lines: list[pg.InfiniteLine] = []
