@@ -32,3 +32,9 @@ def target_edits_path() -> Path:
 
 def clients_path() -> Path:
     return user_data_dir() / "clients.json"
+
+
+def rescue_dir() -> Path:
+    """Where a recording goes on when its own folder cannot be written (full disk, removed
+    drive, the folder deleted): private to the user, as recordings hold health data."""
+    return user_data_dir() / "rescue"

@@ -2,47 +2,64 @@
 
 from __future__ import annotations
 
-import tempfile
+import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from firmware_bridge.reader import StreamEvent
-from monitor import __version__
+from monitor import __version__, paths
 from monitor.acquisition import Acquisition
 from monitor.targets import SegmentSpec
-from recordings import RecordingWriter, SessionInfo
+from recordings import RecordingError, RecordingWriter, SessionInfo, WriterStatus
+
+log = logging.getLogger(__name__)
 
 #: Device clocks tick in microseconds: a sample this close to the end of the duration is the
 #: first of the next stretch, whatever floating-point rounding says.
 _END_GUARD_S = 1e-6
 
 
-def default_rescue_dir() -> Path:
-    """Where a recording goes on when its own folder cannot be written (full disk, removed
-    drive): ideally another disk; the system's temporary folder is the best guess."""
-    return Path(tempfile.gettempdir()) / "pressure-monitor-rescue"
-
-
 @dataclass(frozen=True)
 class RecordingResult:
     path: Path
-    samples: int
+    samples: int  # in files, all of them together
     error: str
     rescue_path: Path | None = None
     lost_samples: int = 0
+    #: The files holding the samples, with how many each holds (see ``WriterStatus.files``).
+    files: tuple[tuple[Path, int], ...] = ()
+
+    @classmethod
+    def of(cls, path: Path, status: WriterStatus) -> RecordingResult:
+        return cls(
+            path,
+            status.samples_written,
+            status.error,
+            status.rescue_path,
+            status.lost_samples,
+            status.files,
+        )
 
     def describe(self) -> str:
-        """One line for the user: where the data is, and what went wrong if anything did."""
+        """One line for the user: where the samples are, and what went wrong if anything
+        did; never names a file that does not hold them."""
         if not self.error:
             return f"saved {self.samples} samples to {self.path}"
-        if self.lost_samples:
-            return f"{self.error}; {self.lost_samples} samples were lost"
-        if self.rescue_path:
-            return f"{self.error}; the rest of the recording was saved to {self.rescue_path}"
-        return self.error
+        where = ", ".join(f"{count} in {path}" for path, count in self.files if count)
+        saved = f"saved {self.samples} samples: {where}" if where else "no samples were saved"
+        lost = f"; {self.lost_samples} samples were lost" if self.lost_samples else ""
+        return f"{self.error}; {saved}{lost}"
+
+    def where(self) -> str:
+        """The files that hold the samples: the recording's own, or each with its count."""
+        held = [(path, count) for path, count in self.files if count]
+        if not held or held == [(self.path, self.samples)]:
+            return str(self.path) if not self.error else "no file"
+        return ", ".join(f"{path} ({count})" for path, count in held)
 
 
 class SessionRecorder:
@@ -67,6 +84,9 @@ class SessionRecorder:
         self._lock = threading.Lock()
         self._first_t: float | None = None
         self._last_t: float | None = None
+        #: When (``time.monotonic()``) the first and the newest samples reached the recording.
+        self.first_sample_at: float | None = None
+        self.last_sample_at: float | None = None
         self._segment = segment
         self._segment_start: float | None = None
         device = acquisition.decoder.device_info
@@ -79,7 +99,7 @@ class SessionRecorder:
             session or SessionInfo(app_version=__version__),
             device_attributes,
             calibration.as_attributes() if calibration else {"source": "none"},
-            rescue_dir=rescue_dir or default_rescue_dir(),
+            rescue_dir=rescue_dir or paths.rescue_dir(),
         )
         self._disconnect = lambda: None
 
@@ -95,6 +115,18 @@ class SessionRecorder:
     def error(self) -> str:
         return self._writer.error
 
+    def status(self) -> WriterStatus:
+        """The writer's status: what to tell the user while recording."""
+        return self._writer.status()
+
+    def retry_now(self) -> None:
+        """The user freed some space: try to write what waits at once."""
+        self._writer.retry_now()
+
+    def give_up_waiting(self) -> None:
+        """Stop waiting for room at the close: what waits is counted as lost."""
+        self._writer.give_up_waiting()
+
     def start(self) -> None:
         """Create the file (raises RecordingError) and start taking samples."""
         self._writer.start()
@@ -108,28 +140,24 @@ class SessionRecorder:
             self._segment = segment
 
     def set_notes(self, notes: str) -> None:
-        """Log the notes now (a ``note`` event, safe from a crash) and keep them for the end."""
+        """Log the notes now (a ``note`` event, safe from a crash) and keep them for the end;
+        notes a file cannot hold (a NUL character) raise ``InvalidValueError``, and the
+        notes saved before stand."""
         with self._lock:
             t = self._last_t or 0.0
-        self._writer.add_event(t, "note", notes)
         self._writer.set_notes(notes)
+        self._writer.add_event(t, "note", notes)
 
     def add_ppt_trial(self, row: tuple) -> None:
         """A PPT trial (``monitor.ppt_protocol.ppt_trial_row``) into the recording's table."""
         self._writer.add_ppt_trial(row)
 
-    def stop(self) -> RecordingResult:
+    def stop(self, wait_for_room_s: float = 0.0) -> RecordingResult:
+        """Close the recording; samples no file could take yet wait ``wait_for_room_s``."""
         self._disconnect()
         with self._lock:
             self._end_segment()
-        status = self._writer.close()
-        return RecordingResult(
-            self.path,
-            status.samples_written,
-            status.error,
-            status.rescue_path,
-            status.lost_samples,
-        )
+        return RecordingResult.of(self.path, self._writer.close(wait_for_room_s=wait_for_room_s))
 
     def _end_segment(self) -> None:
         segment = self._segment
@@ -158,11 +186,18 @@ class SessionRecorder:
                     block = block[keep]
                     self.finished.set()
             if block.size:
+                self.last_sample_at = time.monotonic()
+                self.first_sample_at = self.first_sample_at or self.last_sample_at
                 if self._segment_start is None:
                     self._segment_start = float(block["t"][0])
                 self._last_t = float(block["t"][-1])
                 self._writer.append(block)
 
     def _on_event(self, event: StreamEvent) -> None:
-        if not self.finished.is_set():
-            self._writer.add_event(event.t, event.kind, event.detail, event.value)
+        if self.finished.is_set():
+            return
+        detail = event.detail.replace("\x00", "\ufffd")  # device text may hold anything
+        try:
+            self._writer.add_event(event.t, event.kind, detail, event.value)
+        except RecordingError as exc:  # on the reader's thread: never let it end the stream
+            log.warning("an event was not recorded: %s", exc)

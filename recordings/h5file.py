@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,12 +15,15 @@ import numpy as np
 from recordings import schema
 from recordings.errors import RecordingError, reason
 from recordings.overview import OverviewBuilder
+from recordings.rescue import make_private
 from recordings.space import BYTES_PER_SAMPLE_BOUND, has_room_for
 
 if TYPE_CHECKING:
     from recordings.writer import SessionInfo
 
 Attribute = str | float | int
+
+_SAMPLE_DTYPE = np.dtype([(column.name, column.dtype) for column in schema.SAMPLE_COLUMNS])
 
 
 @dataclass
@@ -52,7 +55,10 @@ class H5Recording:
         self._span = _Span()
         self._pending: list[np.ndarray] = []  # samples of the partial newest chunk
         self.flushed_any = False  # has anything this file was given reached the disk?
-        self._empty_size = path.stat().st_size  # the layout alone
+        self.flushed_samples = 0  # samples that reached the disk at the last flush
+        status = path.stat()
+        self.layout_bytes = status.st_size  # the empty layout: what a new file costs
+        self._identity = (status.st_dev, status.st_ino)
 
     @classmethod
     def create(
@@ -61,8 +67,11 @@ class H5Recording:
         session: SessionInfo,
         device: Mapping[str, Attribute],
         calibration: Mapping[str, Attribute],
+        *,
+        private: bool = False,
     ) -> H5Recording:
-        """Create the file with every dataset (SWMR allows none later) and enter SWMR mode."""
+        """Create the file with every dataset (SWMR allows none later) and enter SWMR mode;
+        ``private``: readable by the user alone."""
         if path.exists():
             raise RecordingError(f"{path} already exists; recordings are never overwritten")
         if not path.parent.is_dir():
@@ -72,6 +81,8 @@ class H5Recording:
         except OSError as exc:
             raise RecordingError(f"cannot create {path}: {reason(exc)}") from exc
         try:
+            if private:
+                make_private(path)
             _write_layout(file, session, device, calibration)
             file.swmr_mode = True
             file.flush()
@@ -89,18 +100,56 @@ class H5Recording:
             self._span.add(block["t"])
         for name, rows in tables.items():
             dataset = self._file[name]
-            _append(dataset, np.array(rows, dtype=dataset.dtype))
+            _append(dataset, _rows(rows, dataset.dtype))
 
     @property
     def bytes_per_sample(self) -> float:
         """Twice what a sample has cost this file so far: a safe estimate of the next ones."""
         if not self.flushed_any or self._span.count < 1000:
             return BYTES_PER_SAMPLE_BOUND
-        grown = self.path.stat().st_size - self._empty_size
+        try:
+            grown = self.path.stat().st_size - self.layout_bytes
+        except OSError:
+            return BYTES_PER_SAMPLE_BOUND
         return min(BYTES_PER_SAMPLE_BOUND, max(8.0, 2 * grown / self._span.count))
 
-    def has_room_for(self, samples: int) -> bool:
-        return has_room_for(self.path, samples, self.bytes_per_sample)
+    def has_room_for(self, samples: int, extra_bytes: int = 0) -> bool:
+        """Room for ``samples`` more, plus ``extra_bytes`` (notes stamped at the close). The
+        estimate per sample is twice what samples have cost so far, which also covers the
+        tail moving into /samples at the close."""
+        return has_room_for(self.path, samples, self.bytes_per_sample, extra_bytes)
+
+    def vanished(self) -> str:
+        """Why the file at ``path`` is no longer this recording ("" while it is): removed,
+        moved, its folder or drive gone, or replaced by another file."""
+        try:
+            status = self.path.stat()
+        except OSError:
+            return f"{self.path} was removed or moved while recording"
+        if (status.st_dev, status.st_ino) != self._identity:
+            return f"{self.path} was replaced by another file while recording"
+        return ""
+
+    def contents(self, block_rows: int = 1_000_000) -> Iterator[tuple[list[np.ndarray], dict]]:
+        """Everything written so far, read back from the open file in bounded blocks (the
+        first with the tables): what a file that vanished still holds for its rescue."""
+        group = self._file[schema.SAMPLES_GROUP]
+        stored = min(group[column.name].shape[0] for column in schema.SAMPLE_COLUMNS)
+        tables = {name: self._file[name][()] for name in schema.TABLES}
+        tables = {name: rows for name, rows in tables.items() if rows.size}
+        for start in range(0, stored, block_rows):
+            stop = min(start + block_rows, stored)
+            block = np.empty(stop - start, dtype=_SAMPLE_DTYPE)
+            for column in schema.SAMPLE_COLUMNS:
+                block[column.name] = group[column.name][start:stop]
+            yield [block], tables
+            tables = {}
+        yield list(self._pending), tables
+
+    @property
+    def sample_count(self) -> int:
+        """Samples written to this file so far."""
+        return self._span.count
 
     @property
     def last_t(self) -> float:
@@ -110,6 +159,7 @@ class H5Recording:
     def flush(self) -> None:
         self._file.flush()
         self.flushed_any = True
+        self.flushed_samples = self._span.count
 
     def _write_samples(self, block: np.ndarray | None, final: bool = False) -> None:
         """Whole chunks to /samples, each written once, compressed; the rest to the tail
@@ -155,6 +205,15 @@ class H5Recording:
         for level, rows in levels.items():
             if rows.size:
                 _append(self._file[schema.overview_name(level)], rows)
+
+
+def _rows(rows: list | np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Rows as tuples or as structured arrays (read back from another file), as one array."""
+    if isinstance(rows, np.ndarray):
+        return rows.astype(dtype)
+    if rows and isinstance(rows[0], np.ndarray):
+        return np.concatenate(rows).astype(dtype)
+    return np.array(rows, dtype=dtype)
 
 
 def _append(dataset: h5py.Dataset, values: np.ndarray) -> None:

@@ -18,20 +18,28 @@ BYTES_PER_SAMPLE_BOUND = 40
 
 
 def room_left(path: Path) -> int:
-    """Bytes ``path`` can still grow by before a write fails for want of space."""
-    room = shutil.disk_usage(path.parent).free
+    """Bytes ``path`` can still grow by before a write fails for want of space; 0 when its
+    folder is gone."""
+    try:
+        room = shutil.disk_usage(path.parent).free
+        size = path.stat().st_size if path.exists() else 0
+    except OSError:
+        return 0
     if resource is not None:
         limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
         if limit != resource.RLIM_INFINITY:
-            size = path.stat().st_size if path.exists() else 0
             room = min(room, limit - size)
-    return room
+    return max(room, 0)
 
 
 def has_room_for(
-    path: Path, samples: int, bytes_per_sample: float = BYTES_PER_SAMPLE_BOUND
+    path: Path,
+    samples: int,
+    bytes_per_sample: float = BYTES_PER_SAMPLE_BOUND,
+    extra_bytes: int = 0,
 ) -> bool:
-    return room_left(path) >= MARGIN_BYTES + samples * bytes_per_sample
+    """Whether ``samples`` more (and ``extra_bytes`` of other growth) fit, with a margin."""
+    return room_left(path) >= MARGIN_BYTES + extra_bytes + samples * bytes_per_sample
 
 
 __all__ = ["has_room_for", "room_left"]

@@ -10,18 +10,23 @@ import time
 from pathlib import Path
 
 from calibration import CalibrationStore
+from firmware_bridge.reader import ReaderStatus
 from monitor import __version__
 from monitor.acquisition import Acquisition
 from monitor.clients import ClientStore
 from monitor.commands.common import FAILED, CommandError, add_protocol_option, positive_float
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
-from monitor.recorder import SessionRecorder
+from monitor.recorder import RecordingResult, SessionRecorder
 from monitor.target_library import LibraryError, TargetLibrary
 from monitor.targets import SegmentSpec
 from recordings import RecordingError, SessionInfo
 
 FIRST_DATA_TIMEOUT_S = 5.0
 GIVE_UP_AFTER_S = 60.0
+WAIT_FOR_ROOM_S = 300.0
+#: With --duration, readings are awaited this long past the duration on the clock (they
+#: arrive a little after they are made) before the recording ends without them.
+DURATION_SLACK_S = 1.0
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -49,14 +54,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         type=positive_float,
         default=GIVE_UP_AFTER_S,
         metavar="S",
-        help="a device that is lost (unplugged) is waited for this long, and the recording "
-        f"goes on when it returns; then the recording ends (default {GIVE_UP_AFTER_S:g} s)",
+        help="a device that is lost (unplugged) or silent is waited for this long, and the "
+        "recording goes on when readings return; then the recording ends with exit status 1 "
+        f"(default {GIVE_UP_AFTER_S:g} s)",
     )
     parser.add_argument(
         "--rescue-dir",
         type=Path,
-        help="where the recording goes on if OUT's folder fails (default: a folder in the "
-        "system's temporary folder)",
+        help="where the recording goes on if OUT's file or folder fails (default: a private "
+        "folder in the app's data folder)",
+    )
+    parser.add_argument(
+        "--wait-for-room",
+        type=positive_float,
+        default=WAIT_FOR_ROOM_S,
+        metavar="S",
+        help="at the end, samples that no disk could take yet wait this long in memory for "
+        f"room (default {WAIT_FOR_ROOM_S:g} s; Ctrl-C again gives up on them)",
     )
     parser.add_argument("out", type=Path, metavar="OUT.h5")
 
@@ -68,13 +82,21 @@ def run(args: argparse.Namespace) -> int:
     if not args.out.parent.resolve().is_dir():
         raise CommandError(f"folder {args.out.parent} does not exist")
 
-    stop = threading.Event()
+    stop, give_up = threading.Event(), threading.Event()
+
+    def on_signal(*_: object) -> None:
+        if stop.is_set():  # a second Ctrl-C: stop waiting for room
+            give_up.set()
+        stop.set()
+
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, on_signal)
     acquisition = Acquisition(args.port, args.protocol, CalibrationStore(calibrations_dir()))
     acquisition.start()
     try:
         _wait_for_data(acquisition, stop)
+        if acquisition.calibration_note:
+            warn(f"{acquisition.calibration_note}; recording with the device's own calibration")
         session = SessionInfo(
             operator=args.operator,
             client=args.client,
@@ -88,15 +110,16 @@ def run(args: argparse.Namespace) -> int:
             recorder.start()
         except RecordingError as exc:
             raise CommandError(str(exc)) from exc
-        ended_early = _wait_until_done(acquisition, recorder, stop, args.give_up_after)
-        result = recorder.stop()
+        watch = _Watch(acquisition, recorder, args.give_up_after, args.duration)
+        ended_early = watch.until_done(stop)
+        result = _close(recorder, args.wait_for_room, give_up, watch)
     finally:
         acquisition.stop()
 
     status = acquisition.status()
     unanswered = f", {status.unanswered_polls} polls unanswered" if status.unanswered_polls else ""
     sys.stdout.write(
-        f"recorded {result.samples} samples to {result.path} "
+        f"recorded {result.samples} samples to {result.where()} "
         f"(dropped {status.dropped_samples}, corrupt {status.corrupt}{unanswered})\n"
     )
     if result.error:
@@ -104,6 +127,12 @@ def run(args: argparse.Namespace) -> int:
     if ended_early:
         raise CommandError(f"the recording ended early: {ended_early}", FAILED)
     return 0
+
+
+def warn(message: str) -> None:
+    """A warning the user must see now, not only at the end: one line on stderr."""
+    sys.stderr.write(f"pressure-monitor record: warning: {message}\n")
+    sys.stderr.flush()
 
 
 def _segment(args: argparse.Namespace) -> SegmentSpec | None:
@@ -145,22 +174,85 @@ def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:
     raise CommandError("stopped before the device sent anything")
 
 
-def _wait_until_done(
-    acquisition: Acquisition, recorder: SessionRecorder, stop: threading.Event, give_up_s: float
-) -> str:
-    """Until done, stopped, or the device is gone for good; returns why it ended early, or
-    "". Write trouble does not end a recording: the writer moves it to a rescue file."""
-    lost_since: float | None = None
-    while not (stop.is_set() or recorder.finished.is_set()):
-        status = acquisition.status()
-        if status.error and not acquisition.reader.is_alive():
-            return status.error  # the reader gave up (another device on the port)
-        if status.connected or not status.error:
-            lost_since = None
-        elif lost_since is None:
-            lost_since = time.monotonic()
-        elif time.monotonic() - lost_since > give_up_s:
-            port = acquisition.port
-            return f"lost the device on {port}; it did not return within {give_up_s:g} s"
-        recorder.finished.wait(0.05)
-    return ""
+class _Watch:
+    """Watches a running recording: ends it when it is done, when the device stays silent,
+    or when its duration has passed on the clock; tells the user at once of write trouble."""
+
+    def __init__(
+        self,
+        acquisition: Acquisition,
+        recorder: SessionRecorder,
+        give_up_s: float,
+        duration_s: float | None,
+    ) -> None:
+        self._acquisition = acquisition
+        self._recorder = recorder
+        self._give_up_s = give_up_s
+        self._duration_s = duration_s
+        self._said = ""
+
+    def until_done(self, stop: threading.Event) -> str:
+        """Wait; returns why the recording ended early, or "" when it did not."""
+        started = time.monotonic()
+        corrupt_then = self._acquisition.status().corrupt
+        while not (stop.is_set() or self._recorder.finished.is_set()):
+            self.report()
+            status = self._acquisition.status()
+            if status.error and not self._acquisition.reader.is_alive():
+                return status.error  # the reader gave up (another device on the port)
+            now = time.monotonic()
+            last = self._recorder.last_sample_at or started
+            if now - last > self._give_up_s:
+                return self._silence(status, status.corrupt > corrupt_then)
+            if status.samples:
+                corrupt_then = status.corrupt if now - last < 0.5 else corrupt_then
+            first = self._recorder.first_sample_at
+            if self._duration_s and first and now > first + self._duration_s + DURATION_SLACK_S:
+                missing = first + self._duration_s - last
+                return (
+                    f"the device sent no readings for the last {missing:.1f} s of the "
+                    f"{self._duration_s:g} s"
+                )
+            self._recorder.finished.wait(0.05)
+        self.report()
+        return ""
+
+    def report(self) -> None:
+        """Say on stderr, once each, what keeps samples from their file and when it ends."""
+        trouble = self._recorder.status().describe()
+        if trouble and trouble != self._said:
+            warn(trouble)
+        elif self._said and not trouble:
+            warn("writing again")
+        self._said = trouble
+
+    def _silence(self, status: ReaderStatus, unreadable: bool) -> str:
+        port, seconds = self._acquisition.port, f"{self._give_up_s:g} s"
+        if not status.connected and status.error:
+            return f"lost the device on {port}; it did not return within {seconds}"
+        if unreadable:
+            return f"only unreadable lines from {port} for {seconds}"
+        return f"no readings from {port} for {seconds} (the port is open but silent)"
+
+
+def _close(
+    recorder: SessionRecorder, wait_s: float, give_up: threading.Event, watch: _Watch
+) -> RecordingResult:
+    """Stop; samples still waiting for room wait ``wait_s`` (a second Ctrl-C ends that)."""
+    held = recorder.status()
+    if held.held_samples:
+        warn(
+            f"{held.held_samples} samples wait in memory for room: free some space "
+            f"(waiting up to {wait_s:g} s; Ctrl-C again gives up on them)"
+        )
+    watcher = threading.Thread(target=_give_up_when, args=(give_up, recorder), daemon=True)
+    watcher.start()
+    result = recorder.stop(wait_for_room_s=wait_s)
+    give_up.set()
+    watch.report()
+    return result
+
+
+def _give_up_when(give_up: threading.Event, recorder: SessionRecorder) -> None:
+    give_up.wait()
+    recorder.give_up_waiting()
