@@ -22,6 +22,14 @@ log = logging.getLogger(__name__)
 MIN_READ = 1
 #: A port that vanished (unplugged) is tried again this often until it returns.
 RETRY_INTERVAL_S = 0.5
+#: Readings may pause this long (or three of the device's usual intervals, if longer)
+#: before the status calls it a silence: the time after which the window says NO SIGNAL.
+SILENCE_AFTER_S = 1.0
+
+#: ``ReaderStatus.silence``: nothing at all arrives (a hung board, an unanswered gauge).
+NO_DATA = "no data"
+#: ``ReaderStatus.silence``: bytes arrive, but none is a reading (noise, a wrong baud rate).
+UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True)
@@ -37,14 +45,33 @@ class StreamEvent:
 
 @dataclass(frozen=True)
 class ReaderStatus:
+    """The reader at the moment ``ReaderThread.status()`` was called. Times are on the
+    session clock (s). The silence fields say whether readings flow, whatever the cause;
+    ``error`` says when the port itself is the cause (lost, failed)."""
+
     connected: bool = False
-    error: str = ""
+    error: str = ""  # one line; "" while all is well
     samples: int = 0
     dropped_samples: int = 0
-    corrupt: int = 0
+    corrupt: int = 0  # damaged frames, unreadable lines and refused values
+    implausible: int = 0  # of the corrupt: values refused as impossible (inf, 1e308, ...)
     device_info: DeviceInfo | None = None
     reconnections: int = 0
     unanswered_polls: int = 0
+    #: When the last sample arrived; None before the first.
+    last_sample_at: float | None = None
+    #: When the last bytes arrived, readings or not; None before any.
+    last_data_at: float | None = None
+    #: Seconds without a sample: since the last one, or since the reader started if none
+    #: came yet; up to the moment of the status, or to the end of the thread.
+    silent_for_s: float = 0.0
+    #: "" while readings flow (``silent_for_s`` under ``SILENCE_AFTER_S``, or under three of
+    #: the device's usual intervals if that is longer); else ``NO_DATA`` (nothing arrived
+    #: in the last ``SILENCE_AFTER_S``) or ``UNREADABLE`` (bytes arrive, none a reading).
+    silence: str = ""
+    #: One line for the user, "" when ``silence`` is: "no readings for 3.2 s" or
+    #: "unreadable data only for 3.2 s".
+    silence_reason: str = ""
 
 
 class ReaderThread(threading.Thread):
@@ -54,7 +81,11 @@ class ReaderThread(threading.Thread):
     Sample times are moved onto the session clock, whose zero is ``session_start``
     (a ``clock()`` value); the first sample lands at its arrival time, and so does the first
     after a reconnection. A port that fails (unplugged) is reopened when it comes back on
-    the same path, and the stream goes on: the loss and the return are events.
+    the same path, and the stream goes on: the loss and the return are events. Anything
+    else that goes wrong (a bug, a callback that raises) ends the thread in a recorded error:
+    ``status().error`` says why in one line, an ``error`` event is sent, the port is closed,
+    and the traceback is logged. ``status().silence`` says when readings stop while the port
+    stays open, and whether bytes still arrive.
     """
 
     def __init__(
@@ -80,21 +111,65 @@ class ReaderThread(threading.Thread):
         self._status = ReaderStatus()
         self._clock_offset: float | None = None
         self._last_seq: int | None = None
+        self._last_t: float | None = None  # session time of the last sample
         self._expected_identity = ""  # after a reconnection: the device that was there
+        self._port: serial.SerialBase | None = None  # open, to be closed whatever happens
+        # clock() values for the silence, set on this thread (plain float assignments)
+        self._started_at: float | None = None
+        self._ended_at: float | None = None
+        self._first_sample_at: float | None = None
+        self._last_sample_at: float | None = None
+        self._last_data_at: float | None = None
 
     def stop(self) -> None:
         self._stop_requested.set()
 
     def status(self) -> ReaderStatus:
+        now = self._clock()
         with self._lock:
-            return self._status
+            status = self._status
+            started, ended = self._started_at, self._ended_at
+            first, last, data = self._first_sample_at, self._last_sample_at, self._last_data_at
+        if started is None:
+            return status
+        now = ended if ended is not None else now
+        silent_for = max(0.0, now - (last if last is not None else started))
+        usual = 0.0
+        if first is not None and last is not None and status.samples > 1:
+            usual = (last - first) / (status.samples - 1)
+        silence = reason = ""
+        if silent_for >= max(SILENCE_AFTER_S, 3 * usual):
+            if data is not None and now - data < SILENCE_AFTER_S:
+                silence, reason = UNREADABLE, f"unreadable data only for {silent_for:.1f} s"
+            else:
+                silence, reason = NO_DATA, f"no readings for {silent_for:.1f} s"
+        return replace(
+            status,
+            last_sample_at=None if last is None else last - self._session_start,
+            last_data_at=None if data is None else data - self._session_start,
+            silent_for_s=silent_for,
+            silence=silence,
+            silence_reason=reason,
+        )
 
     def session_time(self) -> float:
         return self._clock() - self._session_start
 
     def run(self) -> None:
+        with self._lock:
+            self._started_at = self._clock()
         try:
-            port = open_port(self.port, self._baudrate)
+            self._run()
+        except Exception as exc:  # a bug or a surprise: it must show, never hang unseen
+            log.exception("the reader of %s failed", self.port)
+            self._crashed(exc)
+        finally:
+            with self._lock:
+                self._ended_at = self._clock()
+
+    def _run(self) -> None:
+        try:
+            self._port = port = open_port(self.port, self._baudrate)
         except PortError as exc:
             self._fail(str(exc))
             return
@@ -102,12 +177,31 @@ class ReaderThread(threading.Thread):
             try:
                 self._converse(port)
                 self._close(port)
+                self._port = None
                 return
             except (serial.SerialException, OSError) as exc:
-                port = self._reconnect(port, describe(exc))
-            except Exception:
-                self._close(port)
-                raise
+                self._port = port = self._reconnect(port, describe(exc))
+
+    def _crashed(self, exc: Exception) -> None:
+        """End in a visible error: status, event, the port closed (best effort)."""
+        lines = str(exc).strip().splitlines()
+        reason = f"reading {self.port} failed: {type(exc).__name__}"
+        if lines:
+            reason += f": {lines[0]}"
+        self._update(connected=False, error=reason)
+        port, self._port = self._port, None
+        if port is not None:
+            self._close_after_failure(port)
+        self._emit_safely(StreamEvent(self.session_time(), "error", detail=reason))
+        if port is not None:
+            self._emit_safely(StreamEvent(self.session_time(), "closed", detail=self.port))
+
+    def _emit_safely(self, event: StreamEvent) -> None:
+        """An event after a failure, which may have been the event sink's own."""
+        try:
+            self._on_event(event)
+        except Exception:
+            log.exception("the %s event of %s was not taken", event.kind, self.port)
 
     def _reconnect(self, lost: serial.SerialBase, reason: str) -> serial.SerialBase | None:
         """Wait for the port to return; None when asked to stop first."""
@@ -126,7 +220,7 @@ class ReaderThread(threading.Thread):
             self._expected_identity = info.identity if info else ""
             self.decoder.restart()
             self._clock_offset = None  # the device may have restarted its clock
-            self._last_seq = None
+            self._last_seq = self._last_t = None
             gap = self.session_time() - lost_at
             with self._lock:
                 self._status = replace(
@@ -151,37 +245,46 @@ class ReaderThread(threading.Thread):
                 port.write(request)
             data = port.read(port.in_waiting or MIN_READ)
             if data:
-                arrival = self._clock()
-                self._deliver(self.decoder.feed(data, arrival))
+                arrival = self._last_data_at = self._clock()
+                self._deliver(self.decoder.feed(data, arrival), arrival)
                 while self.decoder.has_backlog:  # a unit change split the chunk
-                    self._deliver(self.decoder.feed(b"", arrival))
+                    self._deliver(self.decoder.feed(b"", arrival), arrival)
             delay = max(0.0, started + self.decoder.read_interval_s - self._clock())
 
-    def _deliver(self, block: np.ndarray) -> None:
+    def _deliver(self, block: np.ndarray, arrival: float) -> None:
         stats = self.decoder.stats
         if not self._same_device():
             return
         if block.size:
             if self._clock_offset is None:
-                arrival = self.session_time()
-                self._clock_offset = float(block["t_device"][0]) - arrival
+                self._clock_offset = float(block["t_device"][0]) - (arrival - self._session_start)
             block["t"] = block["t_device"] - self._clock_offset
             self._report_gaps(block)
             self._on_block(block)
         for notice in self.decoder.take_notices():
             log.info("%s: %s", self.port, notice)
             self._on_event(StreamEvent(self.session_time(), "device", detail=notice))
-        self._update(
-            samples=stats.samples,
-            corrupt=stats.corrupt,
-            device_info=self.decoder.device_info,
-            unanswered_polls=stats.unanswered_polls,
-        )
+        with self._lock:
+            if block.size:
+                self._last_sample_at = arrival
+                if self._first_sample_at is None:
+                    self._first_sample_at = arrival
+            self._status = replace(
+                self._status,
+                samples=stats.samples,
+                corrupt=stats.corrupt,
+                implausible=stats.implausible,
+                device_info=self.decoder.device_info,
+                unanswered_polls=stats.unanswered_polls,
+            )
 
     def _report_gaps(self, block: np.ndarray) -> None:
+        """A ``gap`` event for each jump in ``seq``: its value the samples lost, its detail
+        the time without samples (for a text device both are estimated from its rate)."""
         seq = block["seq"]
         previous = int(seq[0]) - 1 if self._last_seq is None else self._last_seq
-        self._last_seq = int(seq[-1])
+        previous_t = float(block["t"][0]) if self._last_t is None else self._last_t
+        self._last_seq, self._last_t = int(seq[-1]), float(block["t"][-1])
         if self._last_seq - previous == seq.size:  # each step is >= 1: all are 1, no gap
             return
         steps = np.diff(seq, prepend=previous)
@@ -189,11 +292,14 @@ class ReaderThread(threading.Thread):
         if gaps.size == 0:
             return
         lost = steps[gaps] - 1
+        times = block["t"]
+        before = np.where(gaps > 0, times[np.maximum(gaps - 1, 0)], previous_t)
         with self._lock:
             dropped = self._status.dropped_samples + int(lost.sum())
             self._status = replace(self._status, dropped_samples=dropped)
-        for index, count in zip(gaps, lost, strict=True):
-            self._on_event(StreamEvent(float(block["t"][index]), "gap", float(count)))
+        for index, count, last in zip(gaps, lost, before, strict=True):
+            span = f"{float(times[index]) - float(last):.3f} s without samples"
+            self._on_event(StreamEvent(float(times[index]), "gap", float(count), span))
 
     def _same_device(self) -> bool:
         """After a reconnection, whether the device on the port is the one that was there
@@ -226,6 +332,18 @@ class ReaderThread(threading.Thread):
             port.close()
         except (serial.SerialException, OSError) as exc:
             log.info("closing the lost port %s: %s", self.port, exc)
+
+    def _close_after_failure(self, port: serial.SerialBase) -> None:
+        """Stop the device's stream if it can still be asked, and close the port."""
+        try:
+            for command in self.decoder.closing_commands():
+                port.write(command)
+        except Exception as exc:  # the decoder or the port is what failed
+            log.info("could not send closing commands to %s: %s", self.port, exc)
+        try:
+            port.close()
+        except Exception as exc:
+            log.info("closing %s after a failure: %s", self.port, exc)
 
     def _close(self, port: serial.SerialBase) -> None:
         try:

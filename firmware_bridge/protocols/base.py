@@ -17,6 +17,7 @@ class DecoderStats:
     bytes_in: int = 0
     samples: int = 0
     corrupt: int = 0  # damaged frames or unparseable lines, each counted once
+    implausible: int = 0  # of the corrupt: readings refused as impossible values (text.py)
     skipped_at_sync: int = 0  # partial data before the first frame boundary
     discontinuities: int = 0  # sequence or clock jumps that are not plain loss
     unanswered_polls: int = 0  # requests for a reading that got no reply in time
