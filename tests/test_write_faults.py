@@ -101,9 +101,7 @@ def test_a_file_that_vanishes_is_rescued_whole(tmp_path: Path, writer_in, fault:
     assert not rescued.interrupted and "s.h5" in rescued.session["recovered_from"]
 
 
-def test_a_value_a_file_cannot_hold_is_refused_and_costs_nothing(
-    tmp_path: Path, writer_in
-) -> None:
+def test_a_value_a_file_cannot_hold_is_refused_and_costs_nothing(tmp_path: Path, writer_in) -> None:
     writer = writer_in(tmp_path / "s.h5")
     writer.append(block(0, 1000))
     with pytest.raises(InvalidValueError, match="NUL"):
@@ -192,7 +190,7 @@ def test_a_file_size_limit_never_leaves_an_unreadable_file(
         check=False,
     )
     assert run.returncode == 0, run.stderr  # not a crash
-    lost, files = eval(run.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr
+    lost, files = eval(run.stdout.strip().splitlines()[-1])
     every_file = [tmp_path / "s.h5", *sorted((tmp_path / "rescue").glob("*.h5"))]
     for path in every_file:
         read_recording(path)  # each one opens
@@ -225,11 +223,10 @@ def small_disk(path: Path, size: str) -> Iterator[Path]:
 def fill(disk: Path) -> Path:
     """Leave the disk all but full, as a laptop's disk is when it fills."""
     ballast = disk / "ballast"
-    with open(ballast, "wb") as stream:
-        with contextlib.suppress(OSError):
-            while True:
-                stream.write(b"\0" * 65536)
-                stream.flush()
+    with open(ballast, "wb") as stream, contextlib.suppress(OSError):
+        while True:
+            stream.write(b"\0" * 65536)
+            stream.flush()
     return ballast
 
 

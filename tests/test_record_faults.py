@@ -1,0 +1,158 @@
+"""``record`` under real faults, as a lab script runs it: a device that goes silent with its
+port open, one that sends only unreadable lines, the output folder removed mid-recording, and a
+damaged calibration store. It never hangs, never exits 0 when samples were lost, and never
+names a file that does not hold them."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from conftest import needs_pty, run_cli
+
+from calibration import CalibrationStore
+from monitor.paths import calibrations_dir
+from recordings import read_recording
+
+pytestmark = needs_pty
+
+
+def record(port: str, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor", "record", "--port", port, *extra, str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@contextlib.contextmanager
+def board(out: Path, then: Iterator[bytes]) -> Iterator[str]:
+    """A DIY board on a real pty: readings until ``record`` has made ``out`` (so none are
+    lost before it listens), then ``then``, then nothing with the port still open."""
+    controller, device = os.openpty()
+    import tty  # noqa: PLC0415 - POSIX only, as this whole module
+
+    tty.setraw(device)
+    stop = threading.Event()
+
+    def speak() -> None:
+        lines = itertools.chain(itertools.takewhile(lambda _: not out.exists(), readings()), then)
+        for line in lines:
+            if stop.is_set():
+                return
+            with contextlib.suppress(OSError):
+                os.write(controller, line)
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=speak, daemon=True)
+    thread.start()
+    try:
+        yield os.ttyname(device)
+    finally:
+        stop.set()
+        thread.join(5)
+        os.close(controller)
+        os.close(device)
+
+
+def readings(count: int | None = None) -> Iterator[bytes]:
+    for i in itertools.count() if count is None else range(count):
+        yield f"{10 + i % 7}.5\r\n".encode()
+
+
+def test_a_silent_device_ends_the_recording_after_give_up(tmp_path: Path) -> None:
+    out = tmp_path / "s.h5"
+    with board(out, readings(30)) as port:  # readings, then silence with the port open
+        started = time.monotonic()
+        process = record(
+            port, out, "--protocol", "ascii", "--duration", "60", "--give-up-after", "1.5"
+        )
+        _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - started < 15, "it gave up, it did not wait for the duration"
+    assert process.returncode == 1
+    assert (
+        stderr.strip()
+        .splitlines()[-1]
+        .endswith(f"no readings from {port} for 1.5 s (the port is open but silent)")
+    )
+    assert "Traceback" not in stderr
+    assert read_recording(out).samples["t"].size > 5
+
+
+def test_only_unreadable_lines_are_named_as_such(tmp_path: Path) -> None:
+    def noise() -> Iterator[bytes]:
+        rng = np.random.default_rng(3)
+        while True:
+            yield bytes(rng.integers(128, 256, 12, dtype=np.uint8)) + b"\r\n"
+
+    out = tmp_path / "s.h5"
+    with board(out, noise()) as port:
+        process = record(port, out, "--protocol", "ascii", "--give-up-after", "1.5")
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert f"only unreadable lines from {port} for 1.5 s" in stderr
+
+
+def test_duration_counts_on_the_clock_from_the_first_sample(tmp_path: Path) -> None:
+    """A device that stops half-way: the recording ends at its duration, not never, and
+    says it is short."""
+    out = tmp_path / "s.h5"
+    with board(out, readings(50)) as port:  # about 1 s of readings once recording
+        started = time.monotonic()
+        process = record(
+            port, out, "--protocol", "ascii", "--duration", "3", "--give-up-after", "60"
+        )
+        _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - started < 12
+    assert process.returncode == 1
+    assert "no readings for the last" in stderr and "of the 3 s" in stderr
+
+
+def test_the_output_folder_removed_while_recording(simulator, tmp_path: Path) -> None:
+    sim = simulator("--rate", "1000")
+    folder, rescue = tmp_path / "clinic", tmp_path / "rescue"
+    folder.mkdir()
+    out = folder / "s.h5"
+    process = record(sim.port, out, "--duration", "3", "--rescue-dir", str(rescue))
+    deadline = time.monotonic() + 10
+    while not out.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    time.sleep(1.0)
+    shutil.rmtree(folder)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 1, stderr
+    rescued = sorted(rescue.glob("s-rescued*.h5"))
+    assert len(rescued) == 1
+    assert str(out) not in stdout, "the removed file is not named as holding the samples"
+    assert str(rescued[0]) in stdout
+    assert f"{out} was removed or moved while recording" in stderr.splitlines()[0]
+    assert str(rescued[0]) in stderr.splitlines()[-1]
+    seq = read_recording(rescued[0]).samples["seq"]
+    assert seq.size == 3000 and np.all(np.diff(seq) == 1), "all 3 s, none lost"
+
+
+def test_a_damaged_calibration_store_is_said_not_silently_skipped(
+    simulator, tmp_path: Path
+) -> None:
+    sim = simulator("--rate", "500")
+    damaged = CalibrationStore(calibrations_dir()).path_for("SIM000000001")
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_text('{"format": "pressure-monitor-calibrations", "hist')
+    out = tmp_path / "s.h5"
+    result = run_cli("record", "--port", sim.port, "--duration", "0.5", str(out))
+    assert result.returncode == 0, result.stderr
+    warning = result.stderr.strip()
+    assert warning.startswith("pressure-monitor record: warning: stored calibration not used")
+    assert str(damaged) in warning and "device's own calibration" in warning
+    assert read_recording(out).calibration["source"] == "device"
