@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from monitor.json_documents import DocumentError, parse_document, save_document
+from monitor.json_documents import DocumentError, keep_copy, parse_document, save_document
 
 FORMAT = "pressure-monitor-clients"
 VERSION = 1
@@ -44,7 +44,10 @@ class ClientStore:
             try:
                 self._clients = _read(path.read_text("utf-8"))
             except (OSError, UnicodeDecodeError, ClientStoreError) as exc:
-                self.problem = f"client thresholds in {path} could not be read: {exc}"
+                self.problem = (
+                    f"client thresholds in {path} could not be read ({exc}); {keep_copy(path)}; "
+                    "new thresholds are not saved until the file is repaired or removed"
+                )
 
     def threshold(self, client: str, muscle: str, side: str) -> Threshold | None:
         if not client.strip():

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,3 +34,20 @@ def save_document(path: Path, kind: str, version: int, body: dict[str, Any]) -> 
     partial = path.with_suffix(path.suffix + ".partial")
     partial.write_text(json.dumps(document, indent=1, ensure_ascii=False), "utf-8")
     os.replace(partial, path)
+
+
+def keep_copy(path: Path) -> str:
+    """Copy a file that could not be read to ``NAME.damaged-STAMP`` beside it (once: an
+    identical copy is not made again); returns a sentence for the user saying where."""
+    for earlier in sorted(path.parent.glob(f"{path.name}.damaged-*")):
+        try:
+            if earlier.read_bytes() == path.read_bytes():
+                return f"a copy is kept as {earlier}"
+        except OSError:
+            continue
+    copy = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        shutil.copy2(path, copy)
+    except OSError as exc:
+        return f"no copy could be kept ({exc})"
+    return f"a copy is kept as {copy}"

@@ -3,7 +3,9 @@
 The defaults live in ``monitor/data/targets.json``, each naming its source. A user's edits are
 saved in their own file, holding only what they changed, so a new release's better defaults
 still reach every target the user left alone, and "reset to default" is simply forgetting
-the edit. A damaged edits file costs the edits (with a message), never a start-up.
+the edit. A damaged edits file never costs a start-up nor another edit: a damaged entry is
+skipped, said, and written back as it was; a file that cannot be read at all is copied aside
+and never saved over.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from monitor.json_documents import DocumentError, parse_document, save_document
+from monitor.json_documents import DocumentError, keep_copy, parse_document, save_document
 from monitor.targets import TECHNIQUES, BandError, BandSpec, Target
 
 FORMAT = "pressure-monitor-targets"
@@ -55,7 +57,7 @@ def _entry_of(target: Target) -> dict[str, Any]:
     return entry
 
 
-def _read_targets(text: str, edited: bool) -> list[Target]:
+def _entries(text: str) -> list[Any]:
     try:
         document = parse_document(text, FORMAT, VERSION)
     except DocumentError as exc:
@@ -63,12 +65,12 @@ def _read_targets(text: str, edited: bool) -> list[Target]:
     entries = document.get("targets")
     if not isinstance(entries, list):
         raise LibraryError("a targets file needs a list of targets")
-    return [_target_from(entry, edited) for entry in entries]
+    return entries
 
 
 def shipped_targets() -> tuple[Target, ...]:
     text = resources.files("monitor.data").joinpath("targets.json").read_text("utf-8")
-    return tuple(_read_targets(text, edited=False))
+    return tuple(_target_from(entry, edited=False) for entry in _entries(text))
 
 
 class TargetLibrary:
@@ -81,14 +83,37 @@ class TargetLibrary:
         self._order = [target.key for target in defaults]
         self._edits: dict[tuple[str, str], Target] = {}
         self.edits_path = edits_path
-        self.problem = ""  # why the user's edits could not be used, for the user to read
+        self.problem = ""  # why (some of) the user's edits could not be used, for the user
+        self._unusable: list[Any] = []  # damaged entries, written back untouched
+        self._unreadable = False  # the file as a whole: never saved over
         if edits_path is not None and edits_path.exists():
+            self._read_edits(edits_path)
+
+    def _read_edits(self, path: Path) -> None:
+        try:
+            entries = _entries(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, LibraryError) as exc:
+            self._unreadable = True
+            self.problem = (
+                f"your target edits in {path} were not used ({exc}); {keep_copy(path)}; "
+                "edits are not saved until the file is repaired or removed"
+            )
+            return
+        reasons = []
+        for entry in entries:
             try:
-                edits = _read_targets(edits_path.read_text("utf-8"), edited=True)
-            except (OSError, UnicodeDecodeError, LibraryError) as exc:
-                self.problem = f"your target edits in {edits_path} were not used: {exc}"
-            else:
-                self._edits = {t.key: t for t in edits if t.key in self._defaults}
+                target = _target_from(entry, edited=True)
+            except LibraryError as exc:
+                self._unusable.append(entry)
+                reasons.append(str(exc))
+                continue
+            if target.key in self._defaults:
+                self._edits[target.key] = target
+        if reasons:
+            self.problem = (
+                f"{len(reasons)} of {len(entries)} target edits in {path} could not be used "
+                f"and are kept in the file as they were; the others apply: {reasons[0]}"
+            )
 
     @classmethod
     def load(cls, edits_path: Path | None = None) -> TargetLibrary:
@@ -130,14 +155,13 @@ class TargetLibrary:
             return default
         source = f"Edited by the user (default was {default.band.describe()}). {default.source}"
         edited = replace(default, band=band, hold_s=hold_s, source=source, edited=True)
-        self._edits[default.key] = edited
-        self._save()
+        self._store({**self._edits, default.key: edited})
         return edited
 
     def reset(self, muscle: str, technique: str) -> Target:
         key = self._key(muscle, technique)
-        if self._edits.pop(key, None) is not None:
-            self._save()
+        if key in self._edits:
+            self._store({k: target for k, target in self._edits.items() if k != key})
         return self._defaults[key]
 
     def _key(self, muscle: str, technique: str) -> tuple[str, str]:
@@ -146,13 +170,23 @@ class TargetLibrary:
             raise LibraryError(f"no target for {muscle} — {technique}")
         return key
 
-    def _save(self) -> None:
-        """Write the edits atomically: a crash mid-save leaves the old file whole."""
+    def _store(self, edits: dict[tuple[str, str], Target]) -> None:
+        """Save ``edits``, then use them: an edit that could not be saved is not applied."""
+        self._save(edits)
+        self._edits = edits
+
+    def _save(self, edits: dict[tuple[str, str], Target]) -> None:
+        """Write the edits atomically: a crash mid-save leaves the old file whole. Raises
+        LibraryError rather than write over a file that could not be read."""
         if self.edits_path is None:
             return
-        targets = [_entry_of(target) for target in self._edits.values()]
-        save_document(self.edits_path, FORMAT, VERSION, {"targets": targets})
-        self.problem = ""
+        if self._unreadable:
+            raise LibraryError(f"not saved, to keep the damaged file intact: {self.problem}")
+        targets = [_entry_of(target) for target in edits.values()]
+        try:
+            save_document(self.edits_path, FORMAT, VERSION, {"targets": targets + self._unusable})
+        except OSError as exc:
+            raise LibraryError(f"cannot save the target edits to {self.edits_path}: {exc}") from exc
 
 
 __all__ = ["BandError", "LibraryError", "TargetLibrary", "shipped_targets"]

@@ -106,12 +106,42 @@ def test_edits_are_saved_per_user_and_survive_a_restart(tmp_path: Path) -> None:
     assert json.loads(path.read_text())["targets"] == []
 
 
-def test_damaged_edits_file_costs_the_edits_not_the_library(tmp_path: Path) -> None:
+def test_an_unreadable_edits_file_is_copied_aside_and_never_saved_over(tmp_path: Path) -> None:
     path = tmp_path / "targets.json"
-    path.write_text('{"format": "pressure-monitor-targets", "version": 1, "targets": [{"mus')
+    damaged = '{"format": "pressure-monitor-targets", "version": 1, "targets": [{"mus'
+    path.write_text(damaged)
     library = TargetLibrary.load(path)
-    assert "were not used" in library.problem
+    assert "were not used" in library.problem and "a copy is kept as" in library.problem
     assert library.get("Upper trapezius", "deep") == library.default("Upper trapezius", "deep")
+    (copy,) = tmp_path.glob("targets.json.damaged-*")
+    assert copy.read_text() == damaged
+    with pytest.raises(LibraryError, match="damaged file intact"):
+        library.edit("Masseter", "deep", BandSpec(50, 90, "kPa"), None)
+    assert path.read_text() == damaged
+    assert library.get("Masseter", "deep").edited is False, "an edit not saved is not applied"
+    TargetLibrary.load(path)
+    assert len(list(tmp_path.glob("targets.json.damaged-*"))) == 1, "one copy, not one a start"
+
+
+def test_one_damaged_entry_costs_only_itself(tmp_path: Path) -> None:
+    path = tmp_path / "targets.json"
+    library = TargetLibrary.load(path)
+    muscles = library.muscles[:10]
+    for muscle in muscles:
+        library.edit(muscle, "deep", BandSpec(50, 90, "kPa"), None)
+    document = json.loads(path.read_text())
+    document["targets"][3]["low"] = "ninety"  # one of ten damaged
+    path.write_text(json.dumps(document))
+    library = TargetLibrary.load(path)
+    assert library.problem.startswith("1 of 10 target edits in")
+    kept = [m for m in muscles if library.get(m, "deep").edited]
+    assert kept == [m for i, m in enumerate(muscles) if i != 3]
+    library.edit(library.muscles[11], "light", BandSpec(5, 9, "kPa"), None)  # a new edit saves
+    saved = json.loads(path.read_text())["targets"]
+    assert len(saved) == 11, "the other nine, the new one, and the damaged one as it was"
+    assert {"muscle": muscles[3], "low": "ninety"}.items() <= next(
+        entry for entry in saved if entry.get("low") == "ninety"
+    ).items()
     path.write_text(
         json.dumps(
             {
@@ -162,7 +192,9 @@ def test_damaged_clients_file_is_reported_and_never_overwritten(tmp_path: Path) 
     path = tmp_path / "clients.json"
     path.write_text("{not json")
     store = ClientStore(path)
-    assert "could not be read" in store.problem
+    assert "could not be read" in store.problem and "a copy is kept as" in store.problem
     with pytest.raises(ClientStoreError, match="damaged file intact"):
         store.set_threshold("C-1", "Masseter", "left", 120)
     assert path.read_text() == "{not json"
+    (copy,) = tmp_path.glob("clients.json.damaged-*")
+    assert copy.read_text() == "{not json"

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from calibration import CalibrationStore
-from firmware_bridge.reader import ReaderStatus
+from firmware_bridge.reader import UNREADABLE, ReaderStatus
 from monitor import __version__
 from monitor.acquisition import Acquisition
 from monitor.clients import ClientStore
@@ -194,7 +194,6 @@ class _Watch:
     def until_done(self, stop: threading.Event) -> str:
         """Wait; returns why the recording ended early, or "" when it did not."""
         started = time.monotonic()
-        corrupt_then = self._acquisition.status().corrupt
         while not (stop.is_set() or self._recorder.finished.is_set()):
             self.report()
             status = self._acquisition.status()
@@ -203,9 +202,7 @@ class _Watch:
             now = time.monotonic()
             last = self._recorder.last_sample_at or started
             if now - last > self._give_up_s:
-                return self._silence(status, status.corrupt > corrupt_then)
-            if status.samples:
-                corrupt_then = status.corrupt if now - last < 0.5 else corrupt_then
+                return self._silence(status)
             first = self._recorder.first_sample_at
             if self._duration_s and first and now > first + self._duration_s + DURATION_SLACK_S:
                 missing = first + self._duration_s - last
@@ -226,11 +223,11 @@ class _Watch:
             warn("writing again")
         self._said = trouble
 
-    def _silence(self, status: ReaderStatus, unreadable: bool) -> str:
+    def _silence(self, status: ReaderStatus) -> str:
         port, seconds = self._acquisition.port, f"{self._give_up_s:g} s"
         if not status.connected and status.error:
             return f"lost the device on {port}; it did not return within {seconds}"
-        if unreadable:
+        if status.silence == UNREADABLE:
             return f"only unreadable lines from {port} for {seconds}"
         return f"no readings from {port} for {seconds} (the port is open but silent)"
 

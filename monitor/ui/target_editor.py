@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +36,8 @@ class TargetEditor(QDialog):
         self.hold_check.toggled.connect(self.hold_box.setEnabled)
         self.source_label = QLabel(wordWrap=True)
         self.source_label.setStyleSheet(f"color: {theme.muted().name()};")
-        self.problem_label = QLabel(wordWrap=True)
+        self.problem_label = QLabel(library.problem, wordWrap=True)  # a damaged edits file
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
         self.problem_label.setStyleSheet(f"color: {theme.alert().name()};")
         band_row = QHBoxLayout()
         for widget in (self.low_box, QLabel("to"), self.high_box, self.basis_box):
@@ -87,7 +89,7 @@ class TargetEditor(QDialog):
     def restore_default(self) -> None:
         try:
             self.target = self.library.reset(self.target.muscle, self.target.technique)
-        except OSError as exc:
+        except (LibraryError, OSError) as exc:
             self.problem_label.setText(f"Not reset: {exc}")
             return
         self._show(self.target)
