@@ -181,7 +181,7 @@ class TargetLibrary:
         if self.edits_path is None:
             return
         if self._unreadable:
-            raise LibraryError(f"not saved, to keep the damaged file intact: {self.problem}")
+            raise LibraryError(f"kept the damaged file intact: {self.problem}")
         targets = [_entry_of(target) for target in edits.values()]
         try:
             save_document(self.edits_path, FORMAT, VERSION, {"targets": targets + self._unusable})

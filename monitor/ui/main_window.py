@@ -33,6 +33,7 @@ from calibration import PROBE_AREAS_CM2, UNITS, CalibrationError, CalibrationSto
 from firmware_bridge.protocols import UnknownProtocolError, make_decoder
 from monitor import __version__
 from monitor.acquisition import TARE_WINDOW_S, Acquisition
+from monitor.alerts import current_alerts
 from monitor.clients import ClientStore, ClientStoreError
 from monitor.cues import CueChooser
 from monitor.live_buffer import LiveBuffer
@@ -45,6 +46,7 @@ from monitor.settings import THEME_NAMES, WINDOW_LENGTHS_S, AppSettings
 from monitor.target_library import TargetLibrary
 from monitor.targets import SegmentSpec
 from monitor.ui import theme
+from monitor.ui.alert_banner import AlertBanner
 from monitor.ui.audio import CuePlayer, open_sound
 from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.device_panel import DevicePanel
@@ -64,6 +66,8 @@ REFRESH_INTERVAL_MS = 16  # ~60 frames/s: the gauge, read at a glance, moves smo
 TRACE_EVERY = 3
 NUMBERS_EVERY = 6
 STATUS_INTERVAL_S = 1.0
+#: After the user freed space, how long the writer is given to catch up before asking again.
+RETRY_WAIT_S = 3.0
 NOTES_SAVE_DELAY_MS = 1500  # notes are logged once typing pauses this long
 
 
@@ -106,6 +110,8 @@ class MainWindow(QMainWindow):
         self.trace = TracePlot(self.view.window_s)
         self.trace.points_changed.connect(self._fit_trace)
         self.review = ReviewTab()
+        self.banner = AlertBanner()
+        self._notes_problem = ""
         self.ppt = PptTab(
             self.treatment.library.muscles,
             probe_area=lambda: self.view.probe_area_cm2,
@@ -244,7 +250,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(live, "Live")
         self.tabs.addTab(self.ppt, "PPT")
         self.tabs.addTab(self.review, "Review")
-        return self.tabs
+        outer = QWidget()
+        page = QVBoxLayout(outer)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.banner)
+        page.addWidget(self.tabs, 1)
+        return outer
 
     def _make_shortcuts(self) -> list[tuple[str, str]]:
         """Every action used during treatment has a key (a foot pedal can type one). Returns
@@ -350,7 +361,13 @@ class MainWindow(QMainWindow):
 
     def _save_notes(self) -> None:
         if self.recorder:
-            self.recorder.set_notes(self.notes_edit.toPlainText())
+            try:
+                self.recorder.set_notes(self.notes_edit.toPlainText())
+            except RecordingError as exc:  # a pasted NUL: the notes saved before stand
+                self._notes_problem = str(exc)
+            else:
+                self._notes_problem = ""
+            self._show_alerts()
 
     def _choose_unit(self, index: int) -> None:
         self.view.unit = UNITS[index]
@@ -417,16 +434,37 @@ class MainWindow(QMainWindow):
         if self.recorder is None:
             return
         self._notes_timer.stop()
-        self.recorder.set_notes(self.notes_edit.toPlainText())
+        self._save_notes()
+        while self.recorder.status().held_samples and self._ask_to_free_space():
+            self.recorder.retry_now()
+            deadline = time.monotonic() + RETRY_WAIT_S
+            while self.recorder.status().held_samples and time.monotonic() < deadline:
+                time.sleep(0.05)  # the writer works on its own thread meanwhile
         result = self.recorder.stop()
         self.recorder = None
+        self._notes_problem = ""
+        self._show_alerts()
         self.treatment.set_client_editable(True)
         self.device_panel.set_locked(False)
         self.record_button.setText("● Record")
         colour = theme.alert() if result.error else theme.muted()
         self._say_recording(result.describe(), colour)
-        if result.path.exists():
-            self.review.open(result.path)  # ready on the review tab
+        held = [path for path, count in result.files if count]
+        if held:
+            self.review.open(held[0])  # ready on the review tab: a file that holds samples
+
+    def _ask_to_free_space(self) -> bool:
+        """Samples wait in memory for room: True to try again, False to let them go."""
+        assert self.recorder is not None
+        answer = QMessageBox.warning(
+            self,
+            "Samples not saved yet",
+            f"{self.recorder.status().describe()}.\n\nFree some space on the disk, then "
+            "choose Retry. Discard ends the recording without them.",
+            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Retry,
+        )
+        return answer == QMessageBox.StandardButton.Retry
 
     def switch_device(self, port: str, protocol: str) -> None:
         """Read from another device: the old one is released first. Never while recording."""
@@ -565,16 +603,23 @@ class MainWindow(QMainWindow):
             parts.append("⚠ not calibrated: Calibrate…")
         elif calibration is not None:
             parts.append(f"calibration: {calibration.source}")
-        if self.acquisition.calibration_note:
-            parts.append(f"⚠ {self.acquisition.calibration_note}")
         if self.acquisition.drift.warned:
             parts.append("⚠ zero drifted: press T to re-tare")
         if self.recorder:
             size = self.recorder.path.stat().st_size if self.recorder.path.exists() else 0
             parts.append(f"recording {self.recorder.path.name} ({size / 1e6:.1f} MB)")
-            if self.recorder.error:
-                parts.append(f"⚠ {self.recorder.error}")
         self.statusBar().showMessage("   ·   ".join(parts))
+        self._show_alerts()
+
+    def _show_alerts(self) -> None:
+        self.banner.show_alerts(
+            current_alerts(
+                self.acquisition.status(),
+                self.recorder.status() if self.recorder else None,
+                self.acquisition.calibration_note,
+                self._notes_problem,
+            )
+        )
 
     # --- shutdown -----------------------------------------------------------------------
 

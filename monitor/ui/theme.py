@@ -27,6 +27,9 @@ NO_BAND = ZoneStyle(QColor("#808080"), "NO BAND: SET PPT")  # a relative band la
 #: Text on a zone-coloured fill (banner, reached bar): dark on every zone colour, in both themes.
 ON_ZONE = QColor("#15181c")
 SIMULATED = QColor("#E69F00")  # orange: "this is not a real device"
+#: Banners, with ON_ZONE text (5.2:1 and 8.3:1): samples at risk, and other warnings.
+DATA_AT_RISK = QColor("#D55E00")
+WARNING = QColor("#E69F00")
 
 
 @dataclass(frozen=True)
