@@ -29,7 +29,11 @@ class ArrivalClock:
     window the sample index is fitted to arrival time: the period from a least-squares
     slope, the offset from the lower envelope (the least delayed arrivals), so that no
     sample is ever stamped after it arrived. Before there is history to fit, the samples of
-    a chunk are spread evenly since the previous arrival.
+    a chunk are spread evenly since the previous arrival. After a pause, until the fit has
+    history again, the period fitted before it is kept, with the offset from the new
+    arrivals' lower envelope: a burst that piled up during the pause is spaced at the
+    device's rate back from its arrival, not piled on it. Times are strictly increasing
+    while arrivals are.
     """
 
     def __init__(self) -> None:
@@ -39,6 +43,7 @@ class ArrivalClock:
         self._previous_arrival: float | None = None
         self._last_time = -np.inf
         self._fitted: tuple[float, float] | None = None  # (period, offset) after the last chunk
+        self.period: float | None = None  # the last fitted period, kept across a pause
         self.resets = 0  # pauses seen, for tests and diagnostics
 
     def stamp(self, count: int, arrival: float) -> np.ndarray:
@@ -48,32 +53,44 @@ class ArrivalClock:
             return np.empty(0)
         indices = np.arange(self._next_index, self._next_index + count, dtype=np.float64)
         self._next_index += count
-        if self._is_late(indices[-1], arrival):
+        if self._is_late(count, indices[-1], arrival):
             self.restart()
             self.resets += 1
         self._remember(indices[-1], arrival)
         self._fitted = fit = self._fit()
-        if fit is None:
+        if fit is not None:
+            self.period, offset = fit
+            times = offset + self.period * indices
+        elif self.period is not None:  # after a pause: the old rate, on the new envelope
+            offset = float(np.min(self._arrivals - self.period * self._indices))
+            times = offset + self.period * indices
+        else:
             previous = arrival if self._previous_arrival is None else self._previous_arrival
             times = previous + (arrival - previous) * np.arange(1, count + 1) / count
-        else:
-            period, offset = fit
-            times = offset + period * indices
         self._previous_arrival = arrival
-        times = np.maximum(times, self._last_time)  # never back in time, whatever the fit
-        times = np.minimum(times, arrival)  # nor after the sample arrived
+        times = np.minimum(times, arrival)  # never after the sample arrived
+        if times[0] <= self._last_time < arrival:  # nor back in time: spread since the last
+            times = self._last_time + (arrival - self._last_time) * np.arange(1, count + 1) / count
+        times = np.maximum(times, self._last_time)  # an arrival that went back (a test clock)
         self._last_time = float(times[-1])
         return times
 
     def restart(self) -> None:
-        """The stream was interrupted (a reconnection): fit afresh."""
+        """The stream was interrupted (a pause, a reconnection): fit afresh. The period
+        fitted so far is kept: a device's rate survives its pauses."""
         self._indices, self._arrivals = np.empty(0), np.empty(0)
         self._previous_arrival = None
         self._fitted = None
 
-    def _is_late(self, index: float, arrival: float) -> bool:
+    def _is_late(self, count: int, index: float, arrival: float) -> bool:
+        """Whether the chunk came later than the fit (or, while there is none yet after a
+        pause, the last time and the period) expects."""
         fit = self._fitted
-        return fit is not None and arrival - (fit[1] + fit[0] * index) > LATE_AFTER_S
+        if fit is not None:
+            return arrival - (fit[1] + fit[0] * index) > LATE_AFTER_S
+        if self.period is None or not np.isfinite(self._last_time):
+            return False
+        return arrival - (self._last_time + self.period * count) > LATE_AFTER_S
 
     def _remember(self, index: float, arrival: float) -> None:
         keep = self._arrivals > arrival - WINDOW_S

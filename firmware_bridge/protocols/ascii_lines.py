@@ -19,6 +19,7 @@ from firmware_bridge.protocols.text import (
     LineBuffer,
     Readings,
     lines_of,
+    to_floats,
     unit_option,
 )
 
@@ -48,7 +49,12 @@ class AsciiLineDecoder(DecoderBase):
         self.label = label
         self._default_unit = unit = unit_option(unit)
         self._labelled = (
-            re.compile(re.escape(label.encode()) + rb"[ \t]*[:=][ \t]*" + _VALUE_AND_UNIT.pattern)
+            re.compile(
+                re.escape(label.encode())
+                + rb"[ \t]*[:=][ \t]*"
+                + _VALUE_AND_UNIT.pattern
+                + rb"(?![^\s,;])"  # the value ends there: not "1" of "1_000" or "12x"
+            )
             if label
             else None
         )
@@ -92,9 +98,10 @@ class AsciiLineDecoder(DecoderBase):
         if not lines:
             return Readings()
         if self._labelled is None and self.column == -1:
-            try:  # the fastest path: every line a bare number
-                values = np.array(lines, dtype=bytes).astype(np.float64)
-                return self._checked(values, [self._default_unit] * values.size)
+            try:  # the fastest path: every line a bare number (a "_" only float() accepts)
+                if b"_" not in text:
+                    values = to_floats(lines)
+                    return self._readings(values, [self._default_unit] * values.size)
             except ValueError:
                 pass
             found = _LABELLED.findall(text)
@@ -104,8 +111,8 @@ class AsciiLineDecoder(DecoderBase):
         numbers, tokens = [], []
         for line in lines:
             picked = self._pick(line)
-            if picked is None:
-                if not line.lstrip().startswith(b"#"):
+            if picked is None or b"_" in picked[0]:  # "1_000": only Python reads that
+                if picked is not None or not line.lstrip().startswith(b"#"):
                     self.stats.corrupt += 1
                 continue
             numbers.append(picked[0])
@@ -134,7 +141,7 @@ class AsciiLineDecoder(DecoderBase):
     def _from_tokens(self, numbers: list[bytes], tokens: list[bytes]) -> Readings:
         if not numbers:
             return Readings()
-        values = np.array(numbers, dtype=bytes).astype(np.float64)
+        values = to_floats(numbers)
         unit_of = {token: _unit(token, self._default_unit) for token in set(tokens)}
         units = [unit_of[token] for token in tokens]
         known = np.array([unit is not None for unit in units])
@@ -142,22 +149,22 @@ class AsciiLineDecoder(DecoderBase):
             self.stats.corrupt += int((~known).sum())
             values = values[known]
             units = [unit for unit in units if unit is not None]
-        return self._checked(values, units)
+        return self._readings(values, units)
 
-    def _checked(self, values: np.ndarray, units: list[str]) -> Readings:
-        finite = np.isfinite(values)
-        if not finite.all():
-            self.stats.corrupt += int((~finite).sum())
-            units = [unit for unit, ok in zip(units, finite, strict=True) if ok]
-            values = values[finite]
+    @staticmethod
+    def _readings(values: np.ndarray, units: list[str]) -> Readings:
+        """Non-finite and implausible values are refused (and counted) by the BlockMaker."""
         return Readings(values, units, np.zeros(values.size, dtype=np.uint16))
 
 
 def _is_number(field: bytes) -> bool:
+    """A field that holds a number's place in its line: ``nan``, ``inf`` and ``1_000`` too
+    (refused as values later, not skipped, so that the columns stay where they are)."""
     try:
-        return bool(np.isfinite(float(field)))
+        float(field)
     except ValueError:
         return False
+    return True
 
 
 def _unit(token: bytes, default: str) -> str | None:

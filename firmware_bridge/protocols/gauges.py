@@ -21,6 +21,7 @@ from firmware_bridge.protocols.text import (
     LineBuffer,
     Readings,
     lines_of,
+    to_floats,
     unit_option,
 )
 from firmware_bridge.samples import FLAG_SATURATED, empty_block
@@ -299,7 +300,7 @@ class GaugeDecoder(DecoderBase):
         unit_of = {token: self._unit(token) for token in set(tokens)}
         units = [unit_of[token] for token in tokens]
         keep = np.array([unit is not None for unit in units])
-        values = np.array(numbers, dtype=bytes).astype(np.float64)
+        values = to_floats(numbers)
         values[np.array(signs) == b"-"] *= -1.0
         flag_of = self.dialect.status_flags
         flags = np.array([flag_of.get(status, 0) for status in statuses], dtype=np.uint16)
