@@ -8,6 +8,7 @@ awaited; the first family that answers in its own format is the device's.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -28,6 +29,15 @@ ANSWER_WAIT_S = 0.5
 LISTEN_S = 0.4
 #: After every question went unanswered, start again after this pause.
 RETRY_PAUSE_S = 2.0
+#: A sketch printing lines is recognised by at least this many complete lines of one shape
+#: (the same text around their numbers) that read as values...
+SKETCH_MIN_LINES = 3
+#: ... making up at least this share of the lines heard. Noise (a wrong baud rate, a floating
+#: input) has line ends too, and now and then a number, but never lines of one shape.
+SKETCH_MIN_SHARE = 0.75
+_ANY_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: A line's shape as a sketch prints it: printable text with at least one number (#).
+_PRINTED = re.compile(rb"[\t -~]*#[\t -~]*")
 
 
 def _lines(answer: bytes) -> list[bytes]:
@@ -45,9 +55,20 @@ def _fgb1(answer: bytes) -> str:
     return "fgb1" if decoder.device_info is not None or decoder.stats.samples >= 3 else ""
 
 
+def _sketch(answer: bytes) -> str:
+    """Lines a sketch prints: most of them of one shape (the same printable text around
+    their numbers). The ascii decoder may still need options to read them (``label``)."""
+    lines = _lines(answer)  # the first may have been joined mid-line: then another shape
+    if len(lines) < SKETCH_MIN_LINES:
+        return ""
+    shape, count = Counter(_ANY_NUMBER.sub(b"#", line) for line in lines).most_common(1)[0]
+    needed = max(SKETCH_MIN_LINES, SKETCH_MIN_SHARE * len(lines))
+    return "ascii" if count >= needed and _PRINTED.fullmatch(shape) else ""
+
+
 def _unasked(answer: bytes) -> str:
     """What arrives before we ask: frames of our firmware, or lines a sketch prints."""
-    return _fgb1(answer) or ("ascii" if len(_lines(answer)) >= 3 else "")
+    return _fgb1(answer) or _sketch(answer)
 
 
 @dataclass(frozen=True)
