@@ -32,8 +32,9 @@ class ArrivalClock:
     a chunk are spread evenly since the previous arrival. After a pause, until the fit has
     history again, the period fitted before it is kept, with the offset from the new
     arrivals' lower envelope: a burst that piled up during the pause is spaced at the
-    device's rate back from its arrival, not piled on it. Times are strictly increasing
-    while arrivals are.
+    device's rate back from its arrival, not piled on it. After the first chunk (which,
+    with no arrival before it, lands on its arrival) times are strictly increasing while
+    arrivals are.
     """
 
     def __init__(self) -> None:
