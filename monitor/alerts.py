@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from firmware_bridge.reader import ReaderStatus
+from monitor.recorder import RecordingResult
 from recordings import WriterStatus
 
 
@@ -21,9 +22,13 @@ def current_alerts(
     writer: WriterStatus | None = None,
     calibration_note: str = "",
     notes_problem: str = "",
+    ended: RecordingResult | None = None,
 ) -> tuple[Alert, ...]:
-    """The alerts for this moment, the most urgent first."""
+    """The alerts for this moment, the most urgent first; ``ended``: the last recording,
+    which went wrong (shown until the next one starts: where its samples are)."""
     alerts = []
+    if ended is not None and ended.error:
+        alerts.append(Alert(f"The last recording: {ended.describe()}", bool(ended.lost_samples)))
     if writer is not None and writer.describe():
         alerts.append(Alert(f"Recording: {writer.describe()}", data_at_risk=True))
     if notes_problem:

@@ -59,8 +59,10 @@ def test_a_removed_folder_is_shown_at_once_and_the_rescue_opens_in_review(
     qtbot.wait(500)
     start_written = window.recorder.status().samples_written
     qtbot.keyClick(window, "r", Qt.KeyboardModifier.ControlModifier)  # stop
-    label = window.recording_label.text()
+    label = window.recording_label.toolTip()
     assert "saved" in label and str(folder) not in label.split("saved", 1)[1]
+    assert window.banner.text().startswith("⚠ The last recording: "), "it stays in sight"
+    assert window.width() <= 1280, "a long result never widens the window past the screen"
     assert window.review.file is not None
     opened = window.review.file.path
     assert opened.parent.name == "rescue", "the review shows the file that holds the samples"
@@ -97,8 +99,9 @@ def test_a_full_disk_waits_in_memory_and_asks_before_letting_go(
         qtbot.keyClick(window, "r", Qt.KeyboardModifier.ControlModifier)  # stop
         assert asked, "stopping with samples in memory asks first"
         assert window.recorder is None
-        assert "lost" not in window.recording_label.text()
-        assert not window.banner.isVisible()
+        assert "lost" not in window.recording_label.toolTip()
+        assert window.banner.text().startswith("⚠ The last recording: no room left to write")
+        assert "lost" not in window.banner.text() and "wait in memory" not in window.banner.text()
         window.close()
 
 
@@ -114,7 +117,7 @@ def test_notes_a_file_cannot_hold_are_refused_and_cost_nothing(
     assert "NUL" in window.banner.text() and window.banner.isVisible()
     qtbot.wait(600)
     qtbot.keyClick(window, "r", Qt.KeyboardModifier.ControlModifier)
-    assert "lost" not in window.recording_label.text() and "⚠" not in window.recording_label.text()
+    assert "lost" not in window.recording_label.toolTip() and "⚠" not in window.recording_label.toolTip()
     (path,) = tmp_path.glob("session-*.h5")
     recording = read_recording(path)
     assert recording.session["notes"] == "left side tender"

@@ -41,7 +41,7 @@ from monitor.live_view import LiveView
 from monitor.markers import MARKER_KEYS
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
 from monitor.ppt_results import remember_thresholds
-from monitor.recorder import SessionRecorder
+from monitor.recorder import RecordingResult, SessionRecorder
 from monitor.settings import THEME_NAMES, WINDOW_LENGTHS_S, AppSettings
 from monitor.target_library import TargetLibrary
 from monitor.targets import SegmentSpec
@@ -66,6 +66,7 @@ REFRESH_INTERVAL_MS = 16  # ~60 frames/s: the gauge, read at a glance, moves smo
 TRACE_EVERY = 3
 NUMBERS_EVERY = 6
 STATUS_INTERVAL_S = 1.0
+RECORDING_LABEL_MAX_PX = 260
 #: After the user freed space, how long the writer is given to catch up before asking again.
 RETRY_WAIT_S = 3.0
 NOTES_SAVE_DELAY_MS = 1500  # notes are logged once typing pauses this long
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewTab()
         self.banner = AlertBanner()
         self._notes_problem = ""
+        self._ended: RecordingResult | None = None  # the last recording, if it went wrong
         self.ppt = PptTab(
             self.treatment.library.muscles,
             probe_area=lambda: self.view.probe_area_cm2,
@@ -161,8 +163,7 @@ class MainWindow(QMainWindow):
         self.calibrate_button = QPushButton("Calibrate…")
         self.calibrate_button.setToolTip("Calibrate this sensor with known loads")
         self.calibrate_button.clicked.connect(self.open_calibration)
-        self.recording_label = QLabel("not recording")
-        self.recording_label.setStyleSheet(f"color: {theme.muted().name()};")
+        self.recording_label = _recording_label()
         self.device_panel = DevicePanel(self.acquisition.port, self.acquisition.decoder.name)
         self.device_panel.chosen.connect(self.switch_device)
         self.simulated_tag = QLabel("SIMULATED DEVICE")
@@ -423,6 +424,7 @@ class MainWindow(QMainWindow):
             self.record_button.setChecked(False)
             return
         self.recorder = recorder
+        self._ended = None
         if self.ppt.session is not None:  # a protocol under way: its settings go on record
             self._record_ppt_protocol(json.dumps(self.ppt.session.describe()))
         self.treatment.set_client_editable(False)
@@ -443,12 +445,16 @@ class MainWindow(QMainWindow):
         result = self.recorder.stop()
         self.recorder = None
         self._notes_problem = ""
+        self._ended = result if result.error else None
         self._show_alerts()
         self.treatment.set_client_editable(True)
         self.device_panel.set_locked(False)
         self.record_button.setText("● Record")
         colour = theme.alert() if result.error else theme.muted()
         self._say_recording(result.describe(), colour)
+        if result.error:  # the whole story is in the banner; the label only points there
+            lost = "samples were lost" if result.lost_samples else "not all in its own file"
+            self.recording_label.setText(f"⚠ {lost}: see the banner above")
         held = [path for path, count in result.files if count]
         if held:
             self.review.open(held[0])  # ready on the review tab: a file that holds samples
@@ -549,7 +555,10 @@ class MainWindow(QMainWindow):
         self.calibration_dialog.open()
 
     def _say_recording(self, text: str, colour) -> None:
-        self.recording_label.setText(text)
+        metrics = self.recording_label.fontMetrics()
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, RECORDING_LABEL_MAX_PX)
+        self.recording_label.setText(shown)
+        self.recording_label.setToolTip(text)
         self.recording_label.setStyleSheet(f"color: {colour.name()};")
 
     # --- display ------------------------------------------------------------------------
@@ -618,6 +627,7 @@ class MainWindow(QMainWindow):
                 self.recorder.status() if self.recorder else None,
                 self.acquisition.calibration_note,
                 self._notes_problem,
+                self._ended,
             )
         )
 
@@ -637,6 +647,16 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+
+def _recording_label() -> QLabel:
+    """The recording's state beside its button. A long result (paths) is elided here, whole
+    in the tooltip and the banner: it never widens the window past the screen."""
+    label = QLabel("not recording")
+    label.setStyleSheet(f"color: {theme.muted().name()};")
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setMaximumWidth(RECORDING_LABEL_MAX_PX)
+    return label
 
 
 def _short(port: str) -> str:
