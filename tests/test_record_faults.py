@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from conftest import needs_pty, run_cli
+from conftest import PtyDevice, needs_pty, run_cli
 
 from calibration import CalibrationStore
+from firmware_bridge.sim import SimulatorConfig
 from monitor.paths import calibrations_dir
 from recordings import read_recording
 
@@ -100,7 +101,7 @@ def test_only_unreadable_lines_are_named_as_such(tmp_path: Path) -> None:
         process = record(port, out, "--protocol", "ascii", "--give-up-after", "1.5")
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 1
-    assert f"only unreadable lines from {port} for 1.5 s" in stderr
+    assert f"only unreadable data from {port} for 1.5 s" in stderr
 
 
 def test_duration_counts_on_the_clock_from_the_first_sample(tmp_path: Path) -> None:
@@ -156,3 +157,28 @@ def test_a_damaged_calibration_store_is_said_not_silently_skipped(
     assert warning.startswith("pressure-monitor record: warning: stored calibration not used")
     assert str(damaged) in warning and "device's own calibration" in warning
     assert read_recording(out).calibration["source"] == "device"
+
+
+def test_another_kind_of_device_after_a_reconnection_ends_it(tmp_path: Path) -> None:
+    """The gauge is unplugged and a board of another kind appears on the same link: its
+    bytes are nothing fgb1 can read, so the recording ends rather than wait for ever."""
+    link, out = tmp_path / "ttyGAUGE", tmp_path / "s.h5"
+    device = PtyDevice(SimulatorConfig(protocol="fgb1", rate_hz=200))
+    link.symlink_to(device.port)
+    process = record(str(link), out, "--duration", "60", "--give-up-after", "2")
+    try:
+        deadline = time.monotonic() + 10
+        while not out.exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(1.0)
+        device.unplug()
+        link.unlink()
+        device = PtyDevice(SimulatorConfig(protocol="ascii", rate_hz=200))
+        link.symlink_to(device.port)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        device.unplug()
+    assert process.returncode == 1
+    assert f"only unreadable data from {link} for 2 s" in stderr
+    assert read_recording(out).samples["t"].size > 100

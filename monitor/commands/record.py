@@ -228,7 +228,7 @@ class _Watch:
         if not status.connected and status.error:
             return f"lost the device on {port}; it did not return within {seconds}"
         if status.silence == UNREADABLE:
-            return f"only unreadable lines from {port} for {seconds}"
+            return f"only unreadable data from {port} for {seconds}"
         return f"no readings from {port} for {seconds} (the port is open but silent)"
 
 
