@@ -115,6 +115,20 @@ OVERVIEW_DTYPE = np.dtype([("t", "<f8"), ("min", "<f4"), ("max", "<f4")])
 #: Samples per overview bucket, finest first; each level is built from the one before it.
 OVERVIEW_LEVELS = (64, 4096)
 
+#: Attributes that hold numbers (readers refuse a file where one holds anything else);
+#: the rest are text.
+NUMBER_ATTRIBUTES = {
+    SESSION_GROUP: ("probe_area_cm2",),
+    DEVICE_GROUP: (
+        "nominal_rate_hz",
+        "achieved_rate_hz",
+        "counts_per_newton",
+        "zero_offset",
+        "full_scale_n",
+    ),
+    CALIBRATION_GROUP: ("offset", "gain_n_per_unit", "a", "b", "c"),
+}
+
 TABLES = {
     EVENTS_DATASET: EVENT_DTYPE,
     SEGMENTS_DATASET: SEGMENT_DTYPE,

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from monitor.commands.common import CommandError
-from recordings import RecordingError, export_csv, read_recording
+from recordings import RecordingError, export_csv
+from recordings.reader import RecordingFile
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +19,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        rows = export_csv(read_recording(args.file), args.csv)
+        with RecordingFile(args.file) as recording:
+            rows = export_csv(recording, args.csv)
     except RecordingError as exc:
         raise CommandError(str(exc)) from exc
     sys.stdout.write(f"wrote {rows} samples to {args.csv}\n")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
+from typing import Any
 
 from monitor.commands.common import CommandError
-from recordings import NotARecordingError, read_recording, summarize
+from recordings import NotARecordingError
+from recordings.reader import RecordingFile, summarize
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -19,14 +22,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        summary = summarize(read_recording(args.file))
+        with RecordingFile(args.file) as recording:
+            summary = summarize(recording)
     except NotARecordingError as exc:
         raise CommandError(str(exc)) from exc
     if args.json:
-        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+        sys.stdout.write(json.dumps(_strict(summary), indent=2) + "\n")
     else:
         sys.stdout.write(_text(summary))
     return 0
+
+
+def _strict(value: Any) -> Any:
+    """Strict JSON: a NaN or infinite number (a damaged file's) as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _strict(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_strict(item) for item in value]
+    return value
 
 
 def _text(summary: dict) -> str:
@@ -42,4 +57,9 @@ def _text(summary: dict) -> str:
         f"  loss      {summary['dropped_samples']} samples in {summary['gaps']} gaps",
         f"  events    {summary['events']}   segments {summary['segments']}",
     ]
+    if summary["interrupted"]:
+        lines.append(
+            f"  state     interrupted: never closed cleanly (a crash, a kill or a power cut); "
+            f"'pressure-monitor repair {summary['file']}' writes a clean copy"
+        )
     return "\n".join(lines) + "\n"

@@ -31,6 +31,5 @@ def run(args: argparse.Namespace) -> int:
     if result.repaired is None:
         sys.stdout.write(f"{args.file} was closed cleanly; nothing to repair\n")
     else:
-        samples = result.source.samples["t"].size
-        sys.stdout.write(f"recovered {samples} samples into {result.repaired}\n")
+        sys.stdout.write(f"recovered {result.samples} samples into {result.repaired}\n")
     return 0
