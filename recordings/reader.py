@@ -498,7 +498,7 @@ class ReviewFile(RecordingFile):
         for level in schema.OVERVIEW_LEVELS:
             with contextlib.suppress(NotARecordingError, *DAMAGE):
                 dataset = self._node(schema.overview_name(level))
-                if _table_problem(dataset, schema.OVERVIEW_DTYPE) is None:
+                if dataset is not None and _table_problem(dataset, schema.OVERVIEW_DTYPE) is None:
                     self._levels[level] = dataset
         self._times: dict[int, np.ndarray] = {}
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from test_damaged_files import attribute, delete, edit, flip_chunk
 
 from monitor.acquisition import CALIBRATED_DTYPE
-from monitor.ui.review_tab import ReviewTab
+from monitor.ui.review_tab import NAME_CHARS, ReviewTab
 from recordings import RecordingWriter, SessionInfo
 
 DEVICE = {"protocol": "fgb1", "identity": "SIM1", "raw_unit": "counts", "nominal_rate_hz": 1000.0}
@@ -112,3 +117,88 @@ def test_an_empty_recording_opens_with_nothing_to_show(review: ReviewTab, tmp_pa
     assert review.open(tmp_path / "empty.h5")
     x, _ = review.overview.curve.getData()
     assert review.table.rowCount() == 0 and (x is None or x.size == 0)
+
+
+# --- damaged files, and what files say ---------------------------------------------------
+
+
+def screen(review: ReviewTab) -> tuple:
+    """What the tab shows: title, table, overview and detail curves."""
+    rows = [
+        [review.table.item(row, col).text() for col in range(review.table.columnCount())]
+        for row in range(review.table.rowCount())
+    ]
+    curves = [plot.curve.getData() for plot in (review.overview, review.detail)]
+    return review.title.text(), rows, [(x.tolist(), y.tolist()) for x, y in curves]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (attribute("session", "probe_area_cm2", "abc"), "probe_area_cm2 is 'abc'"),
+        (flip_chunk("samples/force", 20), "/samples/force cannot be read"),  # found by the figures
+        (delete("samples/t"), "/samples/t is missing"),
+    ],
+    ids=["attribute", "garbled chunk", "missing column"],
+)
+def test_a_damaged_file_leaves_the_previous_view_whole(
+    review: ReviewTab, tmp_path: Path, damage, reason: str
+) -> None:
+    make_session(tmp_path / "good.h5")
+    assert review.open(tmp_path / "good.h5")
+    before = screen(review)
+    make_session(tmp_path / "bad.h5")
+    damage(tmp_path / "bad.h5")
+    assert not review.open(tmp_path / "bad.h5")
+    assert f"Cannot open bad.h5: {tmp_path / 'bad.h5'}: damaged (" in review.problem.text()
+    assert reason in review.problem.text()
+    assert review.file is not None and review.file.path.name == "good.h5"
+    assert screen(review) == before
+    review.range.setRegion((29.0, 31.0))  # and it still works
+    assert review.detail.curve.getData()[0].min() >= 28.8
+
+
+def test_a_garbled_stretch_is_named_when_zoomed_into(review: ReviewTab, tmp_path: Path) -> None:
+    """Opening reads the overview; the garbled samples only when the detail needs them."""
+    path = tmp_path / "s.h5"
+    writer = RecordingWriter(path, SessionInfo(client="C-9"), DEVICE, {"source": "test"})
+    writer.start()
+    samples = np.zeros(120_000, CALIBRATED_DTYPE)
+    samples["seq"] = np.arange(samples.size)
+    samples["t"] = samples["seq"] / 1000
+    writer.append(samples)
+    writer.close()
+    flip_chunk("samples/force", 20)(path)  # samples 81920-86015: 81.9-86.0 s
+    assert review.open(path)
+    review.range.setRegion((10.0, 12.0))
+    shown = review.detail.curve.getData()
+    review.range.setRegion((83.0, 84.0))
+    assert "Cannot show 83.0–84.0 s" in review.problem.text()
+    assert "damaged (/samples/force cannot be read" in review.problem.text()
+    assert [a.tolist() for a in review.detail.curve.getData()] == [a.tolist() for a in shown]
+
+
+def test_a_file_says_plain_text_of_a_length_a_screen_holds(
+    review: ReviewTab, tmp_path: Path, qtbot
+) -> None:
+    """Markup in a pseudonym is shown, not run (an <img> was fetched and drawn); 50 MB of
+    notes are cut, not laid out for minutes; an event label with braces is a label."""
+    picture = QImage(20, 2000, QImage.Format.Format_RGB32)
+    picture.fill(QColor("red"))
+    picture.save(str(tmp_path / "x.png"))
+    path = tmp_path / "s.h5"
+    make_session(path)
+    client = f'<img src="{tmp_path / "x.png"}"><b>C-9</b>'
+    attribute("session", "client", client)(path)
+    attribute("session", "notes", "word " * 10_000_000)(path)
+    edit(lambda file: file["events"].__setitem__(0, (30.0, "marker", "{x} <i>", 0.0)))(path)
+    started = time.monotonic()
+    assert review.open(path)
+    qtbot.wait(50)  # laid out and painted
+    assert time.monotonic() - started < 5
+    assert review.title.textFormat() == Qt.TextFormat.PlainText
+    assert review.title.text().startswith(f"s.h5 · {client[:NAME_CHARS]}… (")
+    assert review.title.sizeHint().height() < 1000  # no 2000-pixel picture in it
+    assert len(review.title.text()) < 1000 and "more characters" in review.title.text()
+    lines = [item for item in review.detail.plotItem.items if isinstance(item, pg.InfiniteLine)]
+    assert [line.label.textItem.toPlainText() for line in lines] == ["{x} <i>"]

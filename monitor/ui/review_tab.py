@@ -4,11 +4,16 @@ events, and how well each segment kept its band.
 The overview shows the whole file from its min/max pyramid; dragging the highlighted range
 on it (or zooming the detail plot) chooses what the detail shows, read from the file at the
 resolution the screen can use. Only the segment figures read every sample, once per file.
+
+A file opens whole or not at all: everything shown is read before anything on screen
+changes, so a damaged file leaves its reason and the previous file's view as it was. What a
+file says (client, notes, labels) is shown as plain text, cut to a length a screen can hold.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -32,7 +37,8 @@ from PySide6.QtWidgets import (
 from monitor.feedback import Zone
 from monitor.segment_stats import SegmentStats, segment_stats
 from monitor.ui import theme
-from recordings import NotARecordingError, RecordingError, ReviewFile
+from recordings import RecordingError, ReviewFile
+from recordings.reader import Envelope
 from recordings.schema import EVENTS_DATASET, SEGMENTS_DATASET
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -55,7 +61,20 @@ STATS_COLUMNS = (
 )
 
 
+#: Characters of a file's text shown at most: a label laid out 50 MB of notes for minutes.
+NAME_CHARS, NOTES_CHARS = 60, 400
+
+
+def _short(value: object, limit: int = NAME_CHARS) -> str:
+    """Text from a file cut to ``limit`` characters, on one line."""
+    text = str(value)
+    cut = text[:limit].replace("\r", " ").replace("\n", " ")
+    return cut if len(text) <= limit else f"{cut}… ({len(text) - limit:,} more characters)"
+
+
 def _seconds(value: float) -> str:
+    if not math.isfinite(value):
+        return "—"
     minutes, seconds = divmod(round(value), 60)
     return f"{minutes}:{seconds:02d}" if minutes else f"{seconds} s"
 
@@ -79,9 +98,9 @@ def stats_row(stats: SegmentStats) -> list[str]:
         else "no PPT"
     )
     return [
-        stats.muscle,
-        stats.side,
-        stats.technique,
+        _short(stats.muscle),
+        _short(stats.side),
+        _short(stats.technique),
         band,
         _seconds(stats.duration_s),
         _seconds(stats.contact_s),
@@ -132,7 +151,7 @@ class _SessionPlot(pg.PlotWidget):
                 self._add(band)
             if labels:
                 title = pg.TextItem(
-                    f"{row['muscle']} {row['side']}".replace(" —", ""),
+                    _short(f"{row['muscle']} {row['side']}".replace(" —", "")),
                     color=theme.muted(),
                     anchor=(0, 0),
                 )
@@ -142,12 +161,14 @@ class _SessionPlot(pg.PlotWidget):
             if row["kind"] not in SHOWN_EVENTS:
                 continue
             colour = theme.alert() if row["kind"] in ("gap", "error") else theme.foreground()
+            # The label is a format string to pyqtgraph: braces from the file are escaped.
+            label = _short(row["label"] or row["kind"]).replace("{", "{{").replace("}", "}}")
             line = pg.InfiniteLine(
                 float(row["t"]),
                 angle=90,
                 movable=False,
                 pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
-                label=(row["label"] or row["kind"]) if labels else None,
+                label=label if labels else None,
                 labelOpts={"position": 0.95, "color": colour, "fill": theme.surface()},
             )
             self._add(line)
@@ -155,6 +176,19 @@ class _SessionPlot(pg.PlotWidget):
     def _add(self, item: object) -> None:
         self.addItem(item)
         self._decorations.append(item)
+
+
+@dataclass(frozen=True)
+class _View:
+    """Everything a file shows, read before the screen changes."""
+
+    area_cm2: float
+    span: tuple[float, float]
+    title: str
+    overview: Envelope
+    segments: np.ndarray
+    events: np.ndarray
+    stats: list[SegmentStats]
 
 
 class ReviewTab(QWidget):
@@ -169,7 +203,10 @@ class ReviewTab(QWidget):
         self.title = QLabel("No recording open.")
         self.title.setWordWrap(True)
         self.problem = QLabel()
+        self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {theme.alert().name()};")
+        for label in (self.title, self.problem):  # a file's text is never markup
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.overview = _SessionPlot()
         self.overview.setMouseEnabled(x=False, y=False)
         self.overview.setMaximumHeight(170)
@@ -214,19 +251,23 @@ class ReviewTab(QWidget):
             self.open(Path(path))
 
     def open(self, path: Path) -> bool:
-        """Show ``path``; a file that is not a readable recording leaves a message, not a
-        crash, and whatever was open stays open."""
+        """Show ``path`` whole, or not at all: a file that is not a readable recording leaves
+        its reason, and whatever was open stays open and shown as it was."""
         try:
             review = ReviewFile(path)
-        except (NotARecordingError, RecordingError, OSError) as exc:
+        except (RecordingError, OSError) as exc:
             self.problem.setText(f"Cannot open {path.name}: {exc}")
             return False
-        if self.file is not None:
-            self.file.close()
+        try:
+            view = self._read_view(review)
+        except RecordingError as exc:
+            review.close()
+            self.problem.setText(f"Cannot open {path.name}: {exc}")
+            return False
+        self.close_file()
         self.file = review
         self.problem.setText("")
-        self.area_cm2 = float(review.session.get("probe_area_cm2", 1.0)) or 1.0
-        self._show_file()
+        self._show(view)
         return True
 
     def close_file(self) -> None:
@@ -234,36 +275,40 @@ class ReviewTab(QWidget):
             self.file.close()
             self.file = None
 
-    def _show_file(self) -> None:
-        review = self.file
-        assert review is not None
-        t0, t1 = review.time_span()
-        segments = review.table(SEGMENTS_DATASET)
-        events = review.table(EVENTS_DATASET)
+    def _read_view(self, review: ReviewFile) -> _View:
         session = review.session
-        client = session.get("client") or "no client"
+        area = float(session.get("probe_area_cm2", 1.0))  # the reader checked it
+        t0, t1 = review.time_span()
+        if not (math.isfinite(t0) and math.isfinite(t1)):
+            t0, t1 = 0.0, 0.0
+        segments = review.table(SEGMENTS_DATASET)
         notes = str(session.get("notes", "")).strip()
-        self.title.setText(
-            f"<b>{review.path.name}</b> · {client} · started {_when(session.get('start_time'))}"
-            f" · {_seconds(t1 - t0)} · probe {self.area_cm2:g} cm²"
-            + (f"<br>Notes: {notes}" if notes else "")
+        title = (
+            f"{review.path.name} · {_short(session.get('client') or 'no client')}"
+            f" · started {_when(session.get('start_time'))} · {_seconds(t1 - t0)}"
+            f" · probe {area:g} cm²" + (f"\nNotes: {_short(notes, NOTES_CHARS)}" if notes else "")
         )
-        overview = review.envelope(t0, t1, OVERVIEW_POINTS)
-        self._draw(self.overview, overview)
-        self.overview.decorate(segments, events, labels=False)
-        self.detail.decorate(segments, events, labels=True)
+        return _View(
+            area_cm2=area,
+            span=(t0, t1),
+            title=title,
+            overview=review.envelope(t0, t1, OVERVIEW_POINTS),
+            segments=segments,
+            events=review.table(EVENTS_DATASET),
+            stats=[_segment_figures(review, row, area) for row in segments],
+        )
+
+    def _show(self, view: _View) -> None:
+        t0, t1 = view.span
+        self.area_cm2 = view.area_cm2
+        self.title.setText(view.title)
+        self._draw(self.overview, view.overview)
+        self.overview.decorate(view.segments, view.events, labels=False)
+        self.detail.decorate(view.segments, view.events, labels=True)
         self.overview.setXRange(t0, t1, padding=0.01)
-        self.stats = self._segment_stats(segments)
+        self.stats = view.stats
         self._fill_table()
         self.range.setRegion((t0, t1))
-
-    def _segment_stats(self, segments: np.ndarray) -> list[SegmentStats]:
-        assert self.file is not None
-        stats = []
-        for row in segments:
-            t, force = self.file.samples_between(float(row["t_start"]), float(row["t_end"]))
-            stats.append(segment_stats(row, t, self._kpa(force)))
-        return stats
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self.stats))
@@ -278,13 +323,21 @@ class ReviewTab(QWidget):
 
     # --- zoom ---------------------------------------------------------------------------
 
-    def _kpa(self, force_n: np.ndarray) -> np.ndarray:
-        return np.asarray(force_n, dtype=np.float64) * 10.0 / self.area_cm2
-
-    def _draw(self, plot: _SessionPlot, envelope) -> None:
+    def _draw(self, plot: _SessionPlot, envelope: Envelope) -> None:
         t = np.repeat(envelope.t, 2)
         values = np.column_stack([envelope.low, envelope.high]).ravel()
-        plot.curve.setData(t, self._kpa(values))
+        plot.curve.setData(t, _kpa(values, self.area_cm2))
+
+    def _draw_detail(self, t0: float, t1: float) -> None:
+        """The detail from the file; a stretch that cannot be read (a garbled chunk) leaves
+        its reason and the detail as it was."""
+        assert self.file is not None
+        try:
+            envelope = self.file.envelope(t0, t1, DETAIL_POINTS)
+        except RecordingError as exc:
+            self.problem.setText(f"Cannot show {t0:.1f}–{t1:.1f} s: {exc}")
+            return
+        self._draw(self.detail, envelope)
 
     def _range_moved(self) -> None:
         if self._syncing or self.file is None:
@@ -293,7 +346,7 @@ class ReviewTab(QWidget):
         self._syncing = True
         self.detail.setXRange(t0, t1, padding=0)
         self._syncing = False
-        self._draw(self.detail, self.file.envelope(t0, t1, DETAIL_POINTS))
+        self._draw_detail(t0, t1)
 
     def _detail_zoomed(self, _: object, x_range: tuple[float, float]) -> None:
         if self._syncing or self.file is None:
@@ -301,9 +354,18 @@ class ReviewTab(QWidget):
         self._syncing = True
         self.range.setRegion(x_range)
         self._syncing = False
-        self._draw(self.detail, self.file.envelope(*x_range, DETAIL_POINTS))
+        self._draw_detail(*x_range)
 
     def zoom_to_segment(self, row: int, _: int = 0) -> None:
         stats = self.stats[row]
         margin = 0.05 * max(stats.duration_s, 1.0)
         self.range.setRegion((stats.t_start - margin, stats.t_end + margin))
+
+
+def _kpa(force_n: np.ndarray, area_cm2: float) -> np.ndarray:
+    return np.asarray(force_n, dtype=np.float64) * 10.0 / area_cm2
+
+
+def _segment_figures(review: ReviewFile, segment: np.void, area_cm2: float) -> SegmentStats:
+    t, force = review.samples_between(float(segment["t_start"]), float(segment["t_end"]))
+    return segment_stats(segment, t, _kpa(force, area_cm2))
