@@ -37,6 +37,7 @@ MAX_CHUNK_BYTES = 16 << 20
 #: What h5py raises on a truncated or otherwise damaged file, depending on where it breaks.
 DAMAGE = (OSError, RuntimeError, ValueError, TypeError, KeyError)
 _INTEGERS, _NUMBERS = "iu", "iuf"
+_DTYPES = {column.name: np.dtype(column.dtype) for column in schema.SAMPLE_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -186,8 +187,8 @@ def open_h5(path: Path) -> h5py.File:
             raise NotARecordingError(f"{path}: the file is truncated (cut short)") from first
         # SWMR reading skips HDF5's size check and retries metadata that fails its checksum,
         # so on a file cut short or garbled it can loop for minutes: it is tried only on a
-        # file still flagged as being written (a crash, or a recording in progress).
-        if "already open for write" in str(first):
+        # file still flagged or locked as being written (a crash, or a recording going on).
+        if "already open for write" in str(first) or "lock" in str(first):
             with contextlib.suppress(*DAMAGE):
                 return h5py.File(path, "r", swmr=True)
         why = reason(first) or "unreadable"
@@ -292,15 +293,16 @@ class RecordingFile:
             value = attributes.get(key, 0.0)
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise _damaged(self.path, f"/{name}/{key} is {value!r}, not a number")
-        area = attributes.get("probe_area_cm2", 1.0)
-        if name == schema.SESSION_GROUP and not (math.isfinite(area) and area > 0):
-            raise _damaged(self.path, f"/{name}/probe_area_cm2 is {area}, not an area")
+        if name == schema.SESSION_GROUP:
+            area = attributes.get("probe_area_cm2", 1.0)
+            if not (math.isfinite(area) and area > 0):
+                raise _damaged(self.path, f"/{name}/probe_area_cm2 is {area}, not an area")
         return attributes
 
     def _columns(self, where: str) -> dict[str, h5py.Dataset]:
         columns = {}
         for column in schema.SAMPLE_COLUMNS:
-            integers = column.name in ("seq", "flags")
+            integers = _DTYPES[column.name].kind in _INTEGERS  # seq, flags
             node = self._node(f"{where}/{column.name}")
             problem = _dataset_problem(
                 node,
@@ -348,11 +350,10 @@ class RecordingFile:
                 parts.append(self._samples[name][first : min(last, stored)])
             if last > stored and self._tail:
                 parts.append(self._tail[name][max(first - stored, 0) : last - stored])
-        dtype = next(column.dtype for column in schema.SAMPLE_COLUMNS if column.name == name)
+        parts = [part.astype(_DTYPES[name], copy=False) for part in parts]
         if len(parts) == 1:
-            return parts[0].astype(dtype, copy=False)
-        parts = [part.astype(dtype, copy=False) for part in parts]
-        return np.concatenate(parts) if parts else np.empty(0, dtype)
+            return parts[0]
+        return np.concatenate(parts) if parts else np.empty(0, _DTYPES[name])
 
     def blocks(self, rows: int = BLOCK_ROWS) -> Iterator[dict[str, np.ndarray]]:
         """Every sample, ``rows`` at a time: one array per column."""
@@ -440,12 +441,12 @@ class _SampleFigures:
             self.force_max = high if self.force_max is None else max(self.force_max, high)
 
 
-def summarize(recording: Recording | RecordingFile) -> dict[str, Any]:
+def summarize(recording: Recording | RecordingFile, block_rows: int = BLOCK_ROWS) -> dict[str, Any]:
     """What ``pressure-monitor info --json`` prints; reads the samples block by block."""
     figures = _SampleFigures()
     kinds: Counter[str] = Counter()
     with np.errstate(all="ignore"):  # damaged numbers (inf - inf) give NaN, not warnings
-        for block in recording.blocks():
+        for block in recording.blocks(block_rows):
             figures.add(block)
         for rows in recording.table_blocks(schema.EVENTS_DATASET):
             kinds.update(rows["kind"].tolist())

@@ -17,10 +17,13 @@ import numpy as np
 from recordings import schema
 from recordings.errors import NotARecordingError
 from recordings.h5file import H5Recording
-from recordings.reader import BLOCK_ROWS, RecordingFile
+from recordings.reader import RecordingFile
 from recordings.writer import SessionInfo
 
 _SAMPLE_DTYPE = np.dtype([(column.name, column.dtype) for column in schema.SAMPLE_COLUMNS])
+#: Samples copied at a time: whole chunks, a quarter of a reader's block, as writing copies
+#: a block a few times over (into one table, into whole chunks, into the overview).
+BLOCK_ROWS = 64 * schema.SAMPLE_CHUNK  # 262,144
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from conftest import run_cli
 from monitor.acquisition import CALIBRATED_DTYPE
 from monitor.cli import main
 from monitor.ui.review_tab import ReviewTab
-from recordings import NotARecordingError, SessionInfo, export_csv, read_recording, schema
+from recordings import (
+    NotARecordingError,
+    SessionInfo,
+    export_csv,
+    read_recording,
+    schema,
+    summarize,
+)
 from recordings.h5file import H5Recording
 from recordings.reader import RecordingFile
 from recordings.repair import repair
@@ -494,6 +501,21 @@ def huge_recording(path: Path, rows: int, interrupted: bool = False) -> Path:
     if interrupted:
         attribute(schema.SESSION_GROUP, "end_time", "")(path)
     return path
+
+
+def test_a_summary_in_blocks_is_the_summary_of_the_whole(tmp_path: Path) -> None:
+    """Gaps on and next to block edges, the force range in one block, times across them."""
+    path = make_recording(tmp_path / "s.h5", interrupted=True)  # a gap at 5000
+    with h5py.File(path, "r+") as file:
+        file["samples/seq"][2999:] += 2  # at a block edge (blocks of 1000 rows)
+        file["samples/seq"][4001:] += 3  # just past one
+        file["samples/force"][1500] = -7.0
+    whole = summarize(read_recording(path), block_rows=10**6)
+    with RecordingFile(path) as recording:
+        assert summarize(recording, block_rows=1000) == whole
+    assert whole["gaps"] == 3 and whole["dropped_samples"] == 1 + 2 + 3
+    assert whole["force_n"] == {"min": -7.0, "max": pytest.approx(4.99)}
+    assert whole["samples"] == ROWS and whole["duration_s"] == pytest.approx(10.0)
 
 
 def _limit_address_space(limit: int) -> None:
