@@ -3,7 +3,9 @@
 The files are real recordings, written by ``H5Recording`` in a tmp dir and then damaged with
 plain h5py or by their bytes: wrong dtypes, missing objects, impossible attributes, cut-off
 or flipped bytes. ``info``, ``export`` and ``repair`` either read a file (exit 0) or say why
-not in one line (exit 2); a failed export leaves no ``.partial`` file behind.
+not in one line (exit 2); a failed export leaves no ``.partial`` file behind; the review tab
+shows the file or its reason. Files that claim far more samples than they hold on disk
+(compressed zeros) are read in bounded memory.
 """
 
 from __future__ import annotations
@@ -476,6 +478,17 @@ def test_schema_versions(bases: dict[bool, Path], tmp_path: Path) -> None:
             read_recording(path)
         assert message in str(refused.value)
         assert ("newer" in str(refused.value)) == (version == schema.SCHEMA_VERSION + 1)
+
+
+def test_plain_info_says_when_a_file_was_interrupted(bases: dict[bool, Path], capsys) -> None:
+    status, out, _ = command(capsys, "info", str(bases[True]))
+    assert status == 0
+    assert (
+        "  state     interrupted: never closed cleanly (a crash, a kill or a power cut); "
+        f"'pressure-monitor repair {bases[True]}' writes a clean copy\n"
+    ) in out
+    status, out, _ = command(capsys, "info", str(bases[False]))
+    assert status == 0 and "interrupted" not in out
 
 
 def test_export_that_fails_midway_leaves_nothing(bases: dict[bool, Path], tmp_path: Path) -> None:
