@@ -293,9 +293,10 @@ class RecordingWriter:
             return
         if time.monotonic() < self._next_rescue_try and not self._stop.is_set():
             return
-        if self._file is not None:
-            self._fail(f"no room left to write {self._file.path}")
-        rescue = self._open_rescue(samples)
+        why = f"no room left to write {self._file.path}" if self._file is not None else ""
+        rescue = self._open_rescue(samples, why or self.status().error)
+        if why:  # said with the rescue file's name when there is one, not a moment before
+            self._fail(why)
         if rescue is None:
             self._next_rescue_try = time.monotonic() + RESCUE_RETRY_S
             return
@@ -444,7 +445,7 @@ class RecordingWriter:
         """``path`` holds ``samples`` of the recording for good."""
         self._update(files=(*self.status().files, (path, samples)))
 
-    def _open_rescue(self, samples: int) -> H5Recording | None:
+    def _open_rescue(self, samples: int, why: str) -> H5Recording | None:
         """A new rescue file with room for ``samples``, or None (retried later)."""
         if self._rescue_dir is None:
             self._update(trouble="no rescue folder was given")
@@ -453,7 +454,7 @@ class RecordingWriter:
             self._session,
             uuid=str(uuid.uuid4()),
             continues_uuid=self._session.uuid,
-            recovered_from=f"{self.path.name}: {self.status().error}",
+            recovered_from=f"{self.path.name}: {why}",
         )
         # An empty file, the samples and the notes: all must fit.
         needed = self._layout_bytes + self._notes_bytes()
