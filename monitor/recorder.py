@@ -32,6 +32,7 @@ class RecordingResult:
     lost_samples: int = 0
     #: The files holding the samples, with how many each holds (see ``WriterStatus.files``).
     files: tuple[tuple[Path, int], ...] = ()
+    unclosed: tuple[Path, ...] = ()  # left as at their last flush: `repair` closes a copy
 
     @classmethod
     def of(cls, path: Path, status: WriterStatus) -> RecordingResult:
@@ -42,23 +43,37 @@ class RecordingResult:
             status.rescue_path,
             status.lost_samples,
             status.files,
+            status.unclosed,
         )
+
+    @property
+    def complete(self) -> bool:
+        """Every sample in the recording's own file, closed: whatever held writing up."""
+        held = [(path, count) for path, count in self.files if count]
+        own = held in ([], [(self.path, self.samples)])
+        return own and not (self.lost_samples or self.unclosed)
 
     def describe(self) -> str:
         """One line for the user: where the samples are, and what went wrong if anything
         did; never names a file that does not hold them."""
-        if not self.error:
-            return f"saved {self.samples} samples to {self.path}"
-        where = ", ".join(f"{count} in {path}" for path, count in self.files if count)
-        saved = f"saved {self.samples} samples: {where}" if where else "no samples were saved"
+        if self.complete:
+            held_up = f" (writing was held up: {self.error})" if self.error else ""
+            return f"saved {self.samples} samples to {self.path}{held_up}"
+        unclosed = "".join(
+            f"; {path} was left unclosed for want of room (pressure-monitor repair {path} "
+            "makes a closed copy)"
+            for path in self.unclosed
+        )
         lost = f"; {self.lost_samples} samples were lost" if self.lost_samples else ""
-        return f"{self.error}; {saved}{lost}"
+        return f"{self.error}; saved {self.samples} samples to {self.where()}{unclosed}{lost}"
 
     def where(self) -> str:
         """The files that hold the samples: the recording's own, or each with its count."""
         held = [(path, count) for path, count in self.files if count]
-        if not held or held == [(self.path, self.samples)]:
-            return str(self.path) if not self.error else "no file"
+        if not held:
+            return "no file"
+        if held == [(self.path, self.samples)]:
+            return str(self.path)
         return ", ".join(f"{path} ({count})" for path, count in held)
 
 

@@ -54,6 +54,7 @@ class H5Recording:
         self._overview = OverviewBuilder()
         self._span = _Span()
         self._pending: list[np.ndarray] = []  # samples of the partial newest chunk
+        self._chunked = 0  # samples in whole compressed chunks in /samples
         self.flushed_any = False  # has anything this file was given reached the disk?
         self.flushed_samples = 0  # samples that reached the disk at the last flush
         status = path.stat()
@@ -76,6 +77,11 @@ class H5Recording:
             raise RecordingError(f"{path} already exists; recordings are never overwritten")
         if not path.parent.is_dir():
             raise RecordingError(f"cannot create {path}: folder {path.parent} does not exist")
+        needed = layout_bytes_estimate(session)
+        if not has_room_for(path, 0, extra_bytes=needed):
+            raise RecordingError(
+                f"no room for a new recording in {path.parent} (it needs {needed // 1024} KB)"
+            )
         try:
             file = h5py.File(path, "x", libver=("v110", "v110"))
         except OSError as exc:
@@ -86,11 +92,13 @@ class H5Recording:
             _write_layout(file, session, device, calibration)
             file.swmr_mode = True
             file.flush()
+            return cls(path, file)
         except (OSError, RuntimeError, ValueError, TypeError) as exc:
-            file.close()
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError, RuntimeError, ValueError):
+                file.close()
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
             raise RecordingError(f"cannot write {path}: {reason(exc)}") from exc
-        return cls(path, file)
 
     def write(self, samples: list[np.ndarray], tables: Mapping[str, list[tuple]]) -> None:
         if samples:
@@ -104,20 +112,23 @@ class H5Recording:
 
     @property
     def bytes_per_sample(self) -> float:
-        """Twice what a sample has cost this file so far: a safe estimate of the next ones."""
-        if not self.flushed_any or self._span.count < 1000:
+        """Twice what a sample has cost this file so far: a safe estimate of the next ones.
+        Only samples in whole compressed chunks count: the first SAMPLE_CHUNK sit in the
+        tail, allocated with the file, and cost nothing until they are compressed."""
+        if not self.flushed_any or self._chunked < schema.SAMPLE_CHUNK:
             return BYTES_PER_SAMPLE_BOUND
         try:
             grown = self.path.stat().st_size - self.layout_bytes
         except OSError:
             return BYTES_PER_SAMPLE_BOUND
-        return min(BYTES_PER_SAMPLE_BOUND, max(8.0, 2 * grown / self._span.count))
+        return min(BYTES_PER_SAMPLE_BOUND, max(8.0, 2 * grown / self._chunked))
 
     def has_room_for(self, samples: int, extra_bytes: int = 0) -> bool:
-        """Room for ``samples`` more, plus ``extra_bytes`` (notes stamped at the close). The
-        estimate per sample is twice what samples have cost so far, which also covers the
-        tail moving into /samples at the close."""
-        return has_room_for(self.path, samples, self.bytes_per_sample, extra_bytes)
+        """Room for ``samples`` more and for the samples waiting in the tail (they are
+        compressed into /samples when their chunk fills, or at the close), plus
+        ``extra_bytes`` (notes stamped at the close)."""
+        waiting = sum(block.size for block in self._pending) + samples
+        return has_room_for(self.path, waiting, self.bytes_per_sample, extra_bytes)
 
     def vanished(self) -> str:
         """Why the file at ``path`` is no longer this recording ("" while it is): removed,
@@ -174,6 +185,7 @@ class H5Recording:
         if whole:
             for column in schema.SAMPLE_COLUMNS:
                 _append(group[column.name], pending[column.name][:whole])
+            self._chunked += whole
         rest = pending[whole:]
         self._pending = [rest] if rest.size else []
         tail = self._file[schema.SAMPLES_TAIL_GROUP]
@@ -205,6 +217,14 @@ class H5Recording:
         for level, rows in levels.items():
             if rows.size:
                 _append(self._file[schema.overview_name(level)], rows)
+
+
+def layout_bytes_estimate(session: SessionInfo) -> int:
+    """What an empty recording costs on disk, at most: the tail, allocated with the file,
+    HDF5's own structures, and the session's text."""
+    tail = schema.SAMPLE_CHUNK * _SAMPLE_DTYPE.itemsize
+    text = sum(len(str(value).encode()) for value in vars(session).values())
+    return tail + 48 * 1024 + text
 
 
 def _rows(rows: list | np.ndarray, dtype: np.dtype) -> np.ndarray:

@@ -80,28 +80,36 @@ class _Batch:
 class WriterStatus:
     samples_written: int = 0  # in files, flushed or about to be
     error: str = ""  # the first failure, in one line
+    latest: str = ""  # the newest failure, in one line
     trouble: str = ""  # what keeps data from its file right now, in one line ("" when none)
     rescue_path: Path | None = None  # the newest rescue file
-    held_samples: int = 0  # waiting in memory for a writable file
-    held_seconds: float = 0.0  # the time those samples span
+    held_samples: int = 0  # waiting for a writable file (in memory, or in a vanished file)
+    held_seconds: float = 0.0  # the time the samples in memory span
     hold_capacity_s: float = 0.0  # how much longer memory can hold at the current rate
     lost_samples: int = 0  # dropped beyond MAX_HELD_SAMPLES, or never written at the close
     #: The files that hold the recording's samples, in order, with how many each holds: the
     #: recording's own file, then any rescue files (a file that vanished is not among them).
     files: tuple[tuple[Path, int], ...] = ()
+    #: Files left as at their last flush, for want of room to close them: `repair` them.
+    unclosed: tuple[Path, ...] = ()
 
     def describe(self) -> str:
-        """One line for the user while recording: "" when all is well."""
+        """One line for the user while recording: what is wrong now ("" when nothing is:
+        also after room returned and writing went on in the same file)."""
         if self.held_samples:
             hold = (
                 f"; {_duration(self.held_seconds)} of samples wait in memory "
                 f"(room for {_duration(self.hold_capacity_s)} more), retried every "
                 f"{RESCUE_RETRY_S:g} s"
             )
-            return f"cannot write: {self.trouble or self.error}{hold}"
+            return f"cannot write: {self.trouble or self.latest or self.error}{hold}"
         if self.rescue_path is not None:
-            return f"{self.error}; the recording goes on in {self.rescue_path}"
-        return self.error
+            return f"{self.latest or self.error}; the recording goes on in {self.rescue_path}"
+        return ""
+
+    def situation(self) -> tuple[bool, str, Path | None]:
+        """What ``describe`` says, without the numbers that change every second."""
+        return (bool(self.held_samples), self.trouble or self.latest, self.rescue_path)
 
 
 class RecordingWriter:
@@ -385,6 +393,7 @@ class RecordingWriter:
             self._count_written(-(file.sample_count - file.flushed_samples))
             file.abandon()
             self._keep(file.path, file.flushed_samples)
+            self._update(unclosed=(*self.status().unclosed, file.path))
         if self._file is not None:
             file = self._file
             try:
@@ -495,7 +504,10 @@ class RecordingWriter:
         changes: dict[str, object] = {}
         if not count and self._salvage is None:
             changes["trouble"] = ""  # all is written as it comes
-        self._update(held_samples=count, held_seconds=seconds, hold_capacity_s=capacity, **changes)
+        waiting = count + (self._salvage.sample_count if self._salvage is not None else 0)
+        self._update(
+            held_samples=waiting, held_seconds=seconds, hold_capacity_s=capacity, **changes
+        )
 
     def _update(self, **changes: object) -> None:
         with self._lock:
@@ -509,10 +521,13 @@ class RecordingWriter:
     def _fail(self, message: str) -> None:
         log.warning("%s", message)
         with self._lock:
-            self._status = replace(self._status, error=self._status.error or message)
+            error = self._status.error or message
+            self._status = replace(self._status, error=error, latest=message)
 
 
 def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return "under 1 s"
     if seconds >= 3600:
         return f"{seconds / 3600:.1f} h"
     if seconds >= 60:

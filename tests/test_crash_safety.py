@@ -158,7 +158,7 @@ def test_full_disk_loses_nothing(tmp_path: Path) -> None:
     assert warnings and all(w.startswith("pressure-monitor record: warning: ") for w in warnings)
     assert "the recording goes on in" in warnings[0]
     assert last.startswith(f"pressure-monitor record: no room left to write {out}")
-    assert "saved 60000 samples: " in last and "lost" not in last
+    assert "saved 60000 samples to " in last and "lost" not in last
     main = read_recording(out)
     rescues = [read_recording(path) for path in sorted(rescue_dir.glob("session-rescued*.h5"))]
     assert rescues, "the rest of the recording is in a rescue file"

@@ -29,7 +29,12 @@ from recordings import WriterStatus, read_recording
 
 
 def test_alerts_put_data_at_risk_first() -> None:
-    writer = WriterStatus(error="no room left to write s.h5", held_samples=5000, held_seconds=5)
+    writer = WriterStatus(
+        error="no room left to write s.h5",
+        latest="no room left to write s.h5",
+        held_samples=5000,
+        held_seconds=5,
+    )
     silent = ReaderStatus(connected=True, silence="no data", silence_reason="no readings for 4 s")
     alerts = current_alerts(silent, writer, "stored calibration not used: damaged")
     assert [a.data_at_risk for a in alerts] == [True, False, False]
@@ -99,9 +104,9 @@ def test_a_full_disk_waits_in_memory_and_asks_before_letting_go(
         qtbot.keyClick(window, "r", Qt.KeyboardModifier.ControlModifier)  # stop
         assert asked, "stopping with samples in memory asks first"
         assert window.recorder is None
-        assert "lost" not in window.recording_label.toolTip()
-        assert window.banner.text().startswith("⚠ The last recording: no room left to write")
-        assert "lost" not in window.banner.text() and "wait in memory" not in window.banner.text()
+        result = window.recording_label.toolTip()
+        assert result.startswith("saved ") and "writing was held up: no room left" in result
+        assert not window.banner.isVisible(), "all in the session's file: nothing to fear now"
         window.close()
 
 
@@ -117,7 +122,10 @@ def test_notes_a_file_cannot_hold_are_refused_and_cost_nothing(
     assert "NUL" in window.banner.text() and window.banner.isVisible()
     qtbot.wait(600)
     qtbot.keyClick(window, "r", Qt.KeyboardModifier.ControlModifier)
-    assert "lost" not in window.recording_label.toolTip() and "⚠" not in window.recording_label.toolTip()
+    assert (
+        "lost" not in window.recording_label.toolTip()
+        and "⚠" not in window.recording_label.toolTip()
+    )
     (path,) = tmp_path.glob("session-*.h5")
     recording = read_recording(path)
     assert recording.session["notes"] == "left side tender"

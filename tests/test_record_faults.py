@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from conftest import PtyDevice, needs_pty, run_cli
+from test_write_faults import leave_free, small_disk
 
 from calibration import CalibrationStore
 from firmware_bridge.sim import SimulatorConfig
@@ -182,3 +183,43 @@ def test_another_kind_of_device_after_a_reconnection_ends_it(tmp_path: Path) -> 
     assert process.returncode == 1
     assert f"only unreadable data from {link} for 2 s" in stderr
     assert read_recording(out).samples["t"].size > 100
+
+
+def test_a_name_too_long_is_bad_input_in_one_line(tmp_path: Path) -> None:
+    result = run_cli("record", "--port", "/dev/null", str(tmp_path / ("a" * 256 + ".h5")))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "File name too long" in result.stderr
+
+
+def test_room_that_returns_lets_the_recording_go_on_in_its_own_file(
+    simulator, tmp_path: Path, monkeypatch
+) -> None:
+    """A one-disk laptop fills up (the rescue folder on the same disk), then room returns:
+    stderr says so as it happens, and every sample ends up in OUT, so the exit is 0."""
+    with small_disk(tmp_path / "disk", "2m") as disk:
+        monkeypatch.setenv("PRESSURE_MONITOR_DATA", str(disk / "data"))
+        sim = simulator("--rate", "1000")
+        leave_free(disk, 300 * 1024)
+        out = disk / "s.h5"
+        process = record(sim.port, out, "--duration", "6")
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 20
+        while not any("wait in memory" in line for line in lines):
+            assert time.monotonic() < deadline, lines
+            time.sleep(0.05)
+        (disk / "ballast").unlink()  # room returns
+        stdout = process.stdout.read()
+        process.wait(30)
+        reader.join(5)
+        process.stdout.close()
+        process.stderr.close()
+        assert process.returncode == 0, lines
+        assert stdout.startswith(f"recorded 6000 samples to {out} ")
+        said = [line.rstrip().removeprefix("pressure-monitor record: warning: ") for line in lines]
+        assert said[0].startswith(f"cannot write: no room left in {disk / 'data' / 'rescue'}")
+        assert f"writing again, to {out}" in said
+        assert said[-1].startswith(f"saved 6000 samples to {out} (writing was held up")
+        seq = read_recording(out).samples["seq"]
+        assert seq.size == 6000 and np.all(np.diff(seq) == 1)

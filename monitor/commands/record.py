@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -20,6 +21,8 @@ from monitor.recorder import RecordingResult, SessionRecorder
 from monitor.target_library import LibraryError, TargetLibrary
 from monitor.targets import SegmentSpec
 from recordings import RecordingError, SessionInfo
+from recordings.errors import reason
+from recordings.rows import InvalidValueError
 
 FIRST_DATA_TIMEOUT_S = 5.0
 GIVE_UP_AFTER_S = 60.0
@@ -27,6 +30,8 @@ WAIT_FOR_ROOM_S = 300.0
 #: With --duration, readings are awaited this long past the duration on the clock (they
 #: arrive a little after they are made) before the recording ends without them.
 DURATION_SLACK_S = 1.0
+#: While samples wait for room, how often stderr says again how many.
+REPEAT_S = 60.0
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -77,10 +82,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     segment = _segment(args)
-    if args.out.exists():
-        raise CommandError(f"{args.out} already exists; recordings are never overwritten")
-    if not args.out.parent.resolve().is_dir():
-        raise CommandError(f"folder {args.out.parent} does not exist")
+    _check_out(args.out)
 
     stop, give_up = threading.Event(), threading.Event()
 
@@ -108,8 +110,10 @@ def run(args: argparse.Namespace) -> int:
         )
         try:
             recorder.start()
-        except RecordingError as exc:
+        except InvalidValueError as exc:  # a pseudonym or operator a file cannot hold
             raise CommandError(str(exc)) from exc
+        except RecordingError as exc:  # OUT was checked: this went wrong since
+            raise CommandError(str(exc), FAILED) from exc
         watch = _Watch(acquisition, recorder, args.give_up_after, args.duration)
         ended_early = watch.until_done(stop)
         result = _close(recorder, args.wait_for_room, give_up, watch)
@@ -122,11 +126,27 @@ def run(args: argparse.Namespace) -> int:
         f"recorded {result.samples} samples to {result.where()} "
         f"(dropped {status.dropped_samples}, corrupt {status.corrupt}{unanswered})\n"
     )
-    if result.error:
+    if not result.complete:
         raise CommandError(result.describe(), FAILED)
+    if result.error:  # held up, then all written to OUT: nothing lost, but say so
+        warn(result.describe())
     if ended_early:
         raise CommandError(f"the recording ended early: {ended_early}", FAILED)
     return 0
+
+
+def _check_out(out: Path) -> None:
+    """Bad input, said before the device is touched: exit status 2."""
+    try:
+        if out.exists():
+            raise CommandError(f"{out} already exists; recordings are never overwritten")
+        folder = out.parent.resolve()
+        if not folder.is_dir():
+            raise CommandError(f"folder {out.parent} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise CommandError(f"cannot write in folder {out.parent}")
+    except OSError as exc:  # a name too long, a folder that cannot be looked at
+        raise CommandError(f"cannot use {out}: {reason(exc)}") from exc
 
 
 def warn(message: str) -> None:
@@ -189,7 +209,8 @@ class _Watch:
         self._recorder = recorder
         self._give_up_s = give_up_s
         self._duration_s = duration_s
-        self._said = ""
+        self._situation: tuple[bool, str, Path | None] = (False, "", None)
+        self._said_at = 0.0
 
     def until_done(self, stop: threading.Event) -> str:
         """Wait; returns why the recording ended early, or "" when it did not."""
@@ -215,13 +236,18 @@ class _Watch:
         return ""
 
     def report(self) -> None:
-        """Say on stderr, once each, what keeps samples from their file and when it ends."""
-        trouble = self._recorder.status().describe()
-        if trouble and trouble != self._said:
+        """Say on stderr what keeps samples from their file when it starts or changes, and
+        when it ends; while samples wait, how many, again every ``REPEAT_S``."""
+        status = self._recorder.status()
+        situation, now = status.situation(), time.monotonic()
+        trouble = status.describe()
+        changed = situation != self._situation
+        if trouble and (changed or (status.held_samples and now - self._said_at > REPEAT_S)):
             warn(trouble)
-        elif self._said and not trouble:
-            warn("writing again")
-        self._said = trouble
+            self._said_at = now
+        elif changed and self._situation[1] and not trouble:
+            warn(f"writing again, to {self._recorder.path}")
+        self._situation = situation
 
     def _silence(self, status: ReaderStatus) -> str:
         port, seconds = self._acquisition.port, f"{self._give_up_s:g} s"
@@ -239,8 +265,9 @@ def _close(
     held = recorder.status()
     if held.held_samples:
         warn(
-            f"{held.held_samples} samples wait in memory for room: free some space "
-            f"(waiting up to {wait_s:g} s; Ctrl-C again gives up on them)"
+            f"{held.held_samples} samples wait for a file that can take them "
+            f"({held.trouble or held.latest}): waiting up to {wait_s:g} s for that to "
+            "change; Ctrl-C again gives up on them"
         )
     watcher = threading.Thread(target=_give_up_when, args=(give_up, recorder), daemon=True)
     watcher.start()

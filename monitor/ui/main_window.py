@@ -445,14 +445,14 @@ class MainWindow(QMainWindow):
         result = self.recorder.stop()
         self.recorder = None
         self._notes_problem = ""
-        self._ended = result if result.error else None
+        self._ended = None if result.complete else result
         self._show_alerts()
         self.treatment.set_client_editable(True)
         self.device_panel.set_locked(False)
         self.record_button.setText("● Record")
-        colour = theme.alert() if result.error else theme.muted()
+        colour = theme.muted() if result.complete else theme.alert()
         self._say_recording(result.describe(), colour)
-        if result.error:  # the whole story is in the banner; the label only points there
+        if not result.complete:  # the whole story is in the banner; the label points there
             lost = "samples were lost" if result.lost_samples else "not all in its own file"
             self.recording_label.setText(f"⚠ {lost}: see the banner above")
         held = [path for path, count in result.files if count]
