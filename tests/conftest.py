@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,34 @@ class PtyDevice:
     def unplug(self) -> None:
         self._stop.set()
         self._thread.join(10)
+
+
+@contextlib.contextmanager
+def speaking_pty(lines: Iterable[bytes], interval_s: float = 0.02) -> Iterator[str]:
+    """A DIY board on a real pty (POSIX): writes ``lines``, one every ``interval_s``, then
+    nothing with the port still open, as a hung board does. Yields the port."""
+    import tty  # noqa: PLC0415 - POSIX only
+
+    controller, device = os.openpty()
+    tty.setraw(device)
+    stop = threading.Event()
+
+    def speak() -> None:
+        for line in lines:
+            if stop.wait(interval_s):
+                return
+            with contextlib.suppress(OSError):
+                os.write(controller, line)
+
+    thread = threading.Thread(target=speak, daemon=True)
+    thread.start()
+    try:
+        yield os.ttyname(device)
+    finally:
+        stop.set()
+        thread.join(5)
+        os.close(controller)
+        os.close(device)
 
 
 @dataclass

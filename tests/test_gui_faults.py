@@ -3,17 +3,12 @@ shows in a banner on every tab while it lasts, and the data are kept."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import threading
 import time
-import tty
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from conftest import HeardCues, needs_pty
+from conftest import HeardCues, needs_pty, speaking_pty
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from test_write_faults import fill, small_disk
@@ -132,33 +127,10 @@ def test_notes_a_file_cannot_hold_are_refused_and_cost_nothing(
     assert np.all(np.diff(recording.samples["seq"]) == 1)
 
 
-@contextlib.contextmanager
-def silent_board() -> Iterator[str]:
-    """A board on a real pty that prints a few readings, then nothing, port still open."""
-    controller, device = os.openpty()
-    tty.setraw(device)
-    stop = threading.Event()
-
-    def speak() -> None:
-        for i in range(100):  # 2 s
-            if stop.wait(0.02):
-                return
-            os.write(controller, f"{10 + i % 3}.5\r\n".encode())
-
-    thread = threading.Thread(target=speak, daemon=True)
-    thread.start()
-    try:
-        yield os.ttyname(device)
-    finally:
-        stop.set()
-        thread.join(5)
-        os.close(controller)
-        os.close(device)
-
-
 @needs_pty
 def test_a_silent_device_says_no_signal_and_why(qtbot, tmp_path: Path) -> None:
-    with silent_board() as port:
+    readings = (f"{10 + i % 3}.5\r\n".encode() for i in range(100))  # 2 s, then silence
+    with speaking_pty(readings) as port:
         acquisition = Acquisition(port, "ascii:unit=N")
         window = MainWindow(acquisition, tmp_path, open_sound=lambda: (HeardCues(), ""))
         qtbot.addWidget(window)

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from conftest import PtyDevice, needs_pty, run_cli
+from conftest import PtyDevice, needs_pty, run_cli, speaking_pty
+from test_end_to_end import start_recording
 from test_write_faults import leave_free, small_disk
 
 from calibration import CalibrationStore
@@ -28,43 +26,11 @@ from recordings import read_recording
 pytestmark = needs_pty
 
 
-def record(port: str, out: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "monitor", "record", "--port", port, *extra, str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-@contextlib.contextmanager
-def board(out: Path, then: Iterator[bytes]) -> Iterator[str]:
+def board(out: Path, then: Iterator[bytes]) -> contextlib.AbstractContextManager[str]:
     """A DIY board on a real pty: readings until ``record`` has made ``out`` (so none are
     lost before it listens), then ``then``, then nothing with the port still open."""
-    controller, device = os.openpty()
-    import tty  # noqa: PLC0415 - POSIX only, as this whole module
-
-    tty.setraw(device)
-    stop = threading.Event()
-
-    def speak() -> None:
-        lines = itertools.chain(itertools.takewhile(lambda _: not out.exists(), readings()), then)
-        for line in lines:
-            if stop.is_set():
-                return
-            with contextlib.suppress(OSError):
-                os.write(controller, line)
-            time.sleep(0.02)
-
-    thread = threading.Thread(target=speak, daemon=True)
-    thread.start()
-    try:
-        yield os.ttyname(device)
-    finally:
-        stop.set()
-        thread.join(5)
-        os.close(controller)
-        os.close(device)
+    before = itertools.takewhile(lambda _: not out.exists(), readings())
+    return speaking_pty(itertools.chain(before, then))
 
 
 def readings(count: int | None = None) -> Iterator[bytes]:
@@ -76,7 +42,7 @@ def test_a_silent_device_ends_the_recording_after_give_up(tmp_path: Path) -> Non
     out = tmp_path / "s.h5"
     with board(out, readings(30)) as port:  # readings, then silence with the port open
         started = time.monotonic()
-        process = record(
+        process = start_recording(
             port, out, "--protocol", "ascii", "--duration", "60", "--give-up-after", "1.5"
         )
         _, stderr = process.communicate(timeout=30)
@@ -99,7 +65,7 @@ def test_only_unreadable_lines_are_named_as_such(tmp_path: Path) -> None:
 
     out = tmp_path / "s.h5"
     with board(out, noise()) as port:
-        process = record(port, out, "--protocol", "ascii", "--give-up-after", "1.5")
+        process = start_recording(port, out, "--protocol", "ascii", "--give-up-after", "1.5")
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 1
     assert f"only unreadable data from {port} for 1.5 s" in stderr
@@ -111,7 +77,7 @@ def test_duration_counts_on_the_clock_from_the_first_sample(tmp_path: Path) -> N
     out = tmp_path / "s.h5"
     with board(out, readings(50)) as port:  # about 1 s of readings once recording
         started = time.monotonic()
-        process = record(
+        process = start_recording(
             port, out, "--protocol", "ascii", "--duration", "3", "--give-up-after", "60"
         )
         _, stderr = process.communicate(timeout=30)
@@ -125,7 +91,7 @@ def test_the_output_folder_removed_while_recording(simulator, tmp_path: Path) ->
     folder, rescue = tmp_path / "clinic", tmp_path / "rescue"
     folder.mkdir()
     out = folder / "s.h5"
-    process = record(sim.port, out, "--duration", "3", "--rescue-dir", str(rescue))
+    process = start_recording(sim.port, out, "--duration", "3", "--rescue-dir", str(rescue))
     deadline = time.monotonic() + 10
     while not out.exists():
         assert time.monotonic() < deadline
@@ -166,7 +132,7 @@ def test_another_kind_of_device_after_a_reconnection_ends_it(tmp_path: Path) -> 
     link, out = tmp_path / "ttyGAUGE", tmp_path / "s.h5"
     device = PtyDevice(SimulatorConfig(protocol="fgb1", rate_hz=200))
     link.symlink_to(device.port)
-    process = record(str(link), out, "--duration", "60", "--give-up-after", "2")
+    process = start_recording(str(link), out, "--duration", "60", "--give-up-after", "2")
     try:
         deadline = time.monotonic() + 10
         while not out.exists():
@@ -201,7 +167,7 @@ def test_room_that_returns_lets_the_recording_go_on_in_its_own_file(
         sim = simulator("--rate", "1000")
         leave_free(disk, 300 * 1024)
         out = disk / "s.h5"
-        process = record(sim.port, out, "--duration", "6")
+        process = start_recording(sim.port, out, "--duration", "6")
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
         reader.start()

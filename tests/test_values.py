@@ -15,6 +15,7 @@ import pytest
 from conftest import needs_pty
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fuzz import decode as decode_pieces
 
 from firmware_bridge.protocols import make_decoder
 from firmware_bridge.protocols.text import MAX_COUNTS_READING, MAX_FORCE_READING
@@ -127,14 +128,9 @@ TEXT_SPECS = [
     pieces=st.lists(st.one_of(st.binary(max_size=40), TEMPTING), max_size=30),
 )
 def test_whatever_bytes_come_every_value_delivered_is_plausible(spec: str, pieces) -> None:
-    decoder = make_decoder(spec)
-    decoder.opening_commands()
-    blocks = []
-    for i, piece in enumerate(pieces):
-        blocks.append(decoder.feed(piece, i * 0.01))
-        while decoder.has_backlog:
-            blocks.append(decoder.feed(b"", i * 0.01))
-    samples = np.concatenate(blocks) if blocks else np.empty(0)
+    if not pieces:
+        return
+    samples, _ = decode_pieces(spec, pieces)
     if samples.size == 0:
         return
     raw = samples["raw"]
