@@ -200,5 +200,9 @@ def test_a_file_says_plain_text_of_a_length_a_screen_holds(
     assert review.title.text().startswith(f"s.h5 · {client[:NAME_CHARS]}… (")
     assert review.title.sizeHint().height() < 1000  # no 2000-pixel picture in it
     assert len(review.title.text()) < 1000 and "more characters" in review.title.text()
+    review.close_file()
+    attribute("session", "notes", "n" * 1_000_000)(path)  # one word wider than any screen
+    assert review.open(path)
+    assert review.minimumSizeHint().width() < 1280, "the window is not widened by it"
     lines = [item for item in review.detail.plotItem.items if isinstance(item, pg.InfiniteLine)]
     assert [line.label.textItem.toPlainText() for line in lines] == ["{x} <i>"]

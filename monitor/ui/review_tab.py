@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -207,6 +208,9 @@ class ReviewTab(QWidget):
         self.problem.setStyleSheet(f"color: {theme.alert().name()};")
         for label in (self.title, self.problem):  # a file's text is never markup
             label.setTextFormat(Qt.TextFormat.PlainText)
+            # A word longer than the window (a path, notes without spaces) is clipped here
+            # rather than widen the window past the screen.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.overview = _SessionPlot()
         self.overview.setMouseEnabled(x=False, y=False)
         self.overview.setMaximumHeight(170)
