@@ -203,6 +203,7 @@ def test_a_file_says_plain_text_of_a_length_a_screen_holds(
     review.close_file()
     attribute("session", "notes", "n" * 1_000_000)(path)  # one word wider than any screen
     assert review.open(path)
+    qtbot.wait(50)  # laid out again
     assert review.minimumSizeHint().width() < 1280, "the window is not widened by it"
     lines = [item for item in review.detail.plotItem.items if isinstance(item, pg.InfiniteLine)]
     assert [line.label.textItem.toPlainText() for line in lines] == ["{x} <i>"]
