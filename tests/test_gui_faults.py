@@ -101,6 +101,7 @@ def test_a_full_disk_waits_in_memory_and_asks_before_letting_go(
         assert window.recorder is None
         result = window.recording_label.toolTip()
         assert result.startswith("saved ") and "writing was held up: no room left" in result
+        assert "all in session-" in window.recording_label.text()
         assert not window.banner.isVisible(), "all in the session's file: nothing to fear now"
         window.close()
 

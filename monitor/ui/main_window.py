@@ -455,6 +455,9 @@ class MainWindow(QMainWindow):
         if not result.complete:  # the whole story is in the banner; the label points there
             lost = "samples were lost" if result.lost_samples else "not all in its own file"
             self.recording_label.setText(f"⚠ {lost}: see the banner above")
+        elif result.error:  # held up, then all written: say where, in what the label shows
+            name = result.path.name
+            self.recording_label.setText(f"saved {result.samples} samples, all in {name}")
         held = [path for path, count in result.files if count]
         if held:
             self.review.open(held[0])  # ready on the review tab: a file that holds samples
