@@ -307,28 +307,28 @@ def test_a_long_name_still_gets_a_rescue_file(tmp_path: Path, writer_in) -> None
     assert np.array_equal(saved_seq(status), np.arange(2000))
 
 
-@posix_only
-def test_the_rescue_folder_is_private_and_never_a_planted_link(tmp_path: Path) -> None:
-    folder, rescue = tmp_path / "clinic", tmp_path / "rescue"
+def losing_its_folder(folder: Path, rescue: Path) -> RecordingWriter:
+    """A writer that flushed its first 1000 samples, then lost its folder."""
     folder.mkdir()
     writer = RecordingWriter(folder / "s.h5", SessionInfo(), DEVICE, CALIBRATION, rescue)
     writer.start()
     writer.append(block(0, 1000))
     time.sleep(0.6)
     shutil.rmtree(folder)
-    status = writer.close()
+    return writer
+
+
+@posix_only
+def test_the_rescue_folder_is_private_and_never_a_planted_link(tmp_path: Path) -> None:
+    folder, rescue = tmp_path / "clinic", tmp_path / "rescue"
+    status = losing_its_folder(folder, rescue).close()
     assert rescue.stat().st_mode & 0o777 == 0o700
     assert status.rescue_path is not None and status.rescue_path.stat().st_mode & 0o777 == 0o600
 
     planted, target = tmp_path / "planted", tmp_path / "someone-elses"
     target.mkdir()
     planted.symlink_to(target)
-    folder.mkdir()
-    writer = RecordingWriter(folder / "s.h5", SessionInfo(), DEVICE, CALIBRATION, planted)
-    writer.start()
-    writer.append(block(0, 1000))
-    time.sleep(0.6)
-    shutil.rmtree(folder)
+    writer = losing_its_folder(folder, planted)
     writer.append(block(1000, 1000))
     wait_until(lambda: "link" in writer.status().trouble)
     status = writer.close()
