@@ -16,6 +16,7 @@ from recordings import schema
 from recordings.errors import RecordingError, reason
 from recordings.overview import OverviewBuilder
 from recordings.rescue import make_private
+from recordings.rows import sample_rows
 from recordings.space import BYTES_PER_SAMPLE_BOUND, has_room_for
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class H5Recording:
 
     def write(self, samples: list[np.ndarray], tables: Mapping[str, list[tuple]]) -> None:
         if samples:
-            block = np.concatenate(samples)
+            block = sample_rows(samples)
             self._write_samples(block)
             self._write_overview(self._overview.add(block["t"], block["force"]))
             self._span.add(block["t"])

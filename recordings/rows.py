@@ -4,6 +4,7 @@ look like a failing disk."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -55,12 +56,25 @@ def check_attributes(attributes: Mapping[str, object], what: str) -> None:
             raise InvalidValueError(f"{what} {key!r} must be a number or text")
 
 
-def sample_block(block: np.ndarray) -> np.ndarray:
-    """``block`` in the file's sample dtype (a copy; other fields dropped)."""
-    names = block.dtype.names or ()
+@functools.lru_cache(maxsize=16)
+def check_sample_fields(dtype: np.dtype) -> None:
+    """A block of ``dtype`` has every sample column (checked once per dtype: the reader's
+    thread appends a block every few milliseconds)."""
+    names = dtype.names or ()
     missing = [name for name in SAMPLE_DTYPE.names or () if name not in names]
     if missing:
         raise InvalidValueError(f"a sample block lacks the columns {', '.join(missing)}")
+
+
+def sample_rows(blocks: list[np.ndarray]) -> np.ndarray:
+    """``blocks`` as one array of the file's sample dtype (other fields dropped)."""
+    if all(block.dtype == blocks[0].dtype for block in blocks):
+        joined = np.concatenate(blocks)
+        return joined if joined.dtype == SAMPLE_DTYPE else _as_samples(joined)
+    return np.concatenate([_as_samples(block) for block in blocks])
+
+
+def _as_samples(block: np.ndarray) -> np.ndarray:
     out = np.empty(block.shape[0], dtype=SAMPLE_DTYPE)
     for name in SAMPLE_DTYPE.names or ():
         out[name] = block[name]

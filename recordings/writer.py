@@ -33,7 +33,7 @@ from recordings import schema
 from recordings.errors import RecordingError, reason
 from recordings.h5file import Attribute, H5Recording
 from recordings.rescue import prepare_private_dir, rescue_name
-from recordings.rows import check_attributes, check_text, sample_block, table_row
+from recordings.rows import check_attributes, check_sample_fields, check_text, table_row
 from recordings.space import has_room_for
 
 log = logging.getLogger(__name__)
@@ -164,8 +164,9 @@ class RecordingWriter:
 
     def append(self, block: np.ndarray) -> None:
         """Queue a structured block with at least the fields of ``schema.SAMPLE_COLUMNS``."""
+        check_sample_fields(block.dtype)
         if block.size:
-            self._queue.put(("samples", sample_block(block)))
+            self._queue.put(("samples", block))
 
     def add_event(self, t: float, kind: str, label: str = "", value: float = 0.0) -> None:
         self._add_row(schema.EVENTS_DATASET, (t, kind, label, value))

@@ -112,6 +112,8 @@ def test_a_value_a_file_cannot_hold_is_refused_and_costs_nothing(tmp_path: Path,
         writer.add_event(0.5, "marker", "x", "not a number")  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match="valid text"):
         writer.add_segment(0, 1, "Upper trapezius\udcff", 100, 150)
+    with pytest.raises(InvalidValueError, match="lacks the columns t_device, seq, flags"):
+        writer.append(np.zeros(3, dtype=[("t", "<f8"), ("raw", "<f8"), ("force", "<f8")]))
     writer.set_notes("pain 7/10")
     writer.add_event(0.6, "marker", "trigger point")
     writer.append(block(1000, 1000))
