@@ -6,7 +6,8 @@ Imports none of the other top-level packages: a calibration arrives as plain att
 from recordings.errors import NotARecordingError, RecordingError
 from recordings.export import export_csv
 from recordings.reader import Envelope, Recording, ReviewFile, read_recording, summarize
-from recordings.writer import RecordingWriter, SessionInfo, WriterStatus
+from recordings.session import SessionInfo
+from recordings.writer import RecordingWriter, WriterStatus
 
 __all__ = [
     "Envelope",

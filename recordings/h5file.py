@@ -7,7 +7,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import h5py
 import numpy as np
@@ -17,10 +16,8 @@ from recordings.errors import RecordingError, reason
 from recordings.overview import OverviewBuilder
 from recordings.rescue import make_private
 from recordings.rows import sample_rows
+from recordings.session import SessionInfo
 from recordings.space import BYTES_PER_SAMPLE_BOUND, has_room_for
-
-if TYPE_CHECKING:
-    from recordings.writer import SessionInfo
 
 Attribute = str | float | int
 

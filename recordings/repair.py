@@ -18,7 +18,7 @@ from recordings import schema
 from recordings.errors import NotARecordingError
 from recordings.h5file import H5Recording
 from recordings.reader import RecordingFile
-from recordings.writer import SessionInfo
+from recordings.session import SessionInfo
 
 _SAMPLE_DTYPE = np.dtype([(column.name, column.dtype) for column in schema.SAMPLE_COLUMNS])
 #: Samples copied at a time: whole chunks, a quarter of a reader's block, as writing copies

@@ -24,7 +24,6 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,7 @@ from recordings.errors import RecordingError, reason
 from recordings.h5file import Attribute, H5Recording
 from recordings.rescue import prepare_private_dir, rescue_name
 from recordings.rows import check_attributes, check_sample_fields, check_text, table_row
+from recordings.session import SessionInfo
 from recordings.space import has_room_for
 
 log = logging.getLogger(__name__)
@@ -46,19 +46,6 @@ RESCUE_RETRY_S = 2.0
 #: Samples held in memory while nothing can be written (2.8 h at 1 kHz, ~400 MB); beyond
 #: this the oldest are dropped and counted.
 MAX_HELD_SAMPLES = 10_000_000
-
-
-@dataclass(frozen=True)
-class SessionInfo:
-    operator: str = ""
-    client: str = ""
-    notes: str = ""
-    probe_area_cm2: float = 1.0
-    app_version: str = ""
-    started_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
-    uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
-    continues_uuid: str = ""  # set on a rescue file: the session it continues
-    recovered_from: str = ""  # set on rescued and repaired files: where the data came from
 
 
 @dataclass

@@ -8,12 +8,19 @@ presumed. The device side keeps its own unit table, as a gauge's firmware does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from firmware_bridge.sim.device import SimulatedDevice
+
+class SimulatedDevice(Protocol):
+    """What a gauge's firmware drives (``device.SimulatedDevice``): named here, not
+    imported, so that the device and its personalities do not import each other."""
+
+    def force_now(self) -> float: ...
+    def start(self, rate_hz: float | None = None) -> None: ...
+    def stop(self) -> None: ...
+
 
 NEWTONS_PER_LBF = 4.4482216152605
 STANDARD_GRAVITY = 9.80665
