@@ -122,14 +122,6 @@ class SessionRecorder:
     def path(self) -> Path:
         return self._writer.path
 
-    @property
-    def samples_written(self) -> int:
-        return self._writer.samples_written
-
-    @property
-    def error(self) -> str:
-        return self._writer.error
-
     def status(self) -> WriterStatus:
         """The writer's status: what to tell the user while recording."""
         return self._writer.status()
