@@ -15,17 +15,7 @@ from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from firmware_bridge.sim.profiles import NOISE_N, PptProfile
 from monitor.acquisition import calibration_for
 from monitor.clients import ClientStore
-from monitor.ppt import (
-    Pace,
-    PptSettings,
-    RampGuide,
-    StopSource,
-    Trial,
-    TrialDetector,
-    fitted_rate,
-    rate_window_s,
-)
-from monitor.ppt_protocol import (
+from monitor.ppt.protocol import (
     ALTERNATING,
     LEFT_THEN_RIGHT,
     ORDERS,
@@ -34,7 +24,7 @@ from monitor.ppt_protocol import (
     PptRun,
     ppt_trial_row,
 )
-from monitor.ppt_results import (
+from monitor.ppt.results import (
     MEAN_OF_2_3,
     TrialRecord,
     asymmetry_pct,
@@ -44,6 +34,16 @@ from monitor.ppt_results import (
     results_table,
     site_result,
     write_results_csv,
+)
+from monitor.ppt.trial import (
+    Pace,
+    PptSettings,
+    RampGuide,
+    StopSource,
+    Trial,
+    TrialDetector,
+    fitted_rate,
+    rate_window_s,
 )
 from recordings import RecordingWriter, SessionInfo, read_recording
 

@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfReader
 from test_ppt import stream
 
-from monitor.ppt import TrialDetector
-from monitor.ppt_protocol import PptProtocol, PptRun
-from monitor.ppt_results import load_references, results_table
+from monitor.ppt.protocol import PptProtocol, PptRun
+from monitor.ppt.results import load_references, results_table
+from monitor.ppt.trial import TrialDetector
 from monitor.ui.ppt_report import TrialTrace, write_pdf
 
 

@@ -40,7 +40,7 @@ from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveView
 from monitor.markers import MARKER_KEYS
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
-from monitor.ppt_results import remember_thresholds
+from monitor.ppt.results import remember_thresholds
 from monitor.recorder import RecordingResult, SessionRecorder
 from monitor.settings import THEME_NAMES, WINDOW_LENGTHS_S, AppSettings
 from monitor.target_library import TargetLibrary

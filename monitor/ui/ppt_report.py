@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
-from monitor.ppt_results import ResultRow
+from monitor.ppt.results import ResultRow
 
 INK = QColor("#000000")
 GREY = QColor("#666666")

@@ -39,9 +39,8 @@ from PySide6.QtWidgets import (
 from monitor.acquisition import Acquisition
 from monitor.cues import Cue
 from monitor.feedback import Zone
-from monitor.ppt import Pace, StopSource
-from monitor.ppt_protocol import ORDERS, RATE_PRESETS_KPA_S, PptProtocol, ppt_trial_row
-from monitor.ppt_results import (
+from monitor.ppt.protocol import ORDERS, RATE_PRESETS_KPA_S, PptProtocol, ppt_trial_row
+from monitor.ppt.results import (
     MEAN_OF_2_3,
     MEAN_OF_ALL,
     ResultRow,
@@ -49,7 +48,8 @@ from monitor.ppt_results import (
     results_table,
     write_results_csv,
 )
-from monitor.ppt_session import PptSession
+from monitor.ppt.session import PptSession
+from monitor.ppt.trial import Pace, StopSource
 from monitor.ui import theme
 from monitor.ui.ppt_report import TrialTrace, write_pdf
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from monitor.ppt import DFNS_RATE_KPA_S, FISCHER_RATE_KPA_S, Trial
-from monitor.ppt_results import TrialRecord
+from monitor.ppt.results import TrialRecord
+from monitor.ppt.trial import DFNS_RATE_KPA_S, FISCHER_RATE_KPA_S, Trial
 
 RATE_PRESETS_KPA_S = {
     "DFNS QST, 50 kPa/s": DFNS_RATE_KPA_S,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from firmware_bridge.samples import FLAG_BUTTON
-from monitor.ppt import GuideFrame, PptSettings, RampGuide, Trial, TrialDetector
-from monitor.ppt_protocol import PlannedTrial, PptProtocol, PptRun
+from monitor.ppt.protocol import PlannedTrial, PptProtocol, PptRun
+from monitor.ppt.trial import GuideFrame, PptSettings, RampGuide, Trial, TrialDetector
 
 #: The guide looks back this far at most (its window is 0.25-1 s).
 GUIDE_HISTORY_S = 1.0
