@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -11,6 +13,7 @@ from calibration import Unit, from_display, to_display, unit_named
 from monitor.feedback import Zone, classify
 from monitor.hold_timer import HoldState, HoldTimer
 from monitor.live_buffer import LiveBuffer
+from monitor.numbers import span
 from monitor.targets import BandError, Target, TargetBand
 
 WINDOW_S = 30.0  # the trace's fixed width
@@ -26,6 +29,20 @@ MAX_TRACE_POINTS = 1600
 _KPA = unit_named("kPa")
 
 
+class MarkerKind(Enum):
+    """What a marker on the trace stands for: drawn differently, so a side change is not taken
+    for one more note."""
+
+    NOTE = "note"  # a marker key or a typed note
+    SIDE = "side"  # the treatment moved to the other side
+
+
+class Marker(NamedTuple):
+    t: float  # session time in the view; s before the newest sample in a frame
+    label: str
+    kind: MarkerKind = MarkerKind.NOTE
+
+
 @dataclass(frozen=True)
 class LiveFrame:
     t: np.ndarray  # s before the newest sample (-WINDOW_S .. 0), at most ``trace_points``
@@ -36,8 +53,9 @@ class LiveFrame:
     scale_max: float  # the gauge's and the trace's top, in ``unit``
     unit: Unit
     hold: HoldState
-    markers: tuple[tuple[float, str], ...] = ()  # (s before the newest sample, label)
+    markers: tuple[Marker, ...] = ()  # their times in s before the newest sample
     band_problem: str = ""  # why there is no band (a relative band without the client's PPT)
+    band_label: str = ""  # the band in ``unit`` with its symbol, e.g. "12.0–17.0 N"
 
 
 _NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -68,12 +86,16 @@ class LiveView:
         self.probe_area_cm2 = probe_area_cm2
         self.window_s = window_s
         self.trace_points = MAX_TRACE_POINTS
-        self._markers: list[tuple[float, str]] = []  # (session time, label)
+        self._markers: list[Marker] = []  # at session times
         self._band_key: tuple = ()
         self._band_cache: tuple[TargetBand | None, tuple[float, float] | None, str]
 
-    def add_marker(self, t: float, label: str) -> None:
-        self._markers.append((t, label))
+    def add_marker(self, t: float, label: str, kind: MarkerKind = MarkerKind.NOTE) -> None:
+        self._markers.append(Marker(t, label, kind))
+
+    def add_side_change(self, t: float, side: str) -> None:
+        """The treatment moved to ``side`` at session time ``t``: a marker drawn apart."""
+        self.add_marker(t, f"side: {side}", MarkerKind.SIDE)
 
     def clear_markers(self) -> None:
         self._markers.clear()
@@ -132,9 +154,9 @@ class LiveView:
             hold = self.holds.update(float(t[-1]), self._zone) if t.size else self.holds.state
         newest = float(t[-1]) if t.size else 0.0
         markers = tuple(
-            (when - newest, label)
-            for when, label in self._markers
-            if newest - self.window_s <= when <= newest + 1.0
+            marker._replace(t=marker.t - newest)
+            for marker in self._markers
+            if newest - self.window_s <= marker.t <= newest + 1.0
         )
         trace_t, trace_force = (
             self.buffer.envelope(self.window_s, self.trace_points) if with_trace else (t[:0], t[:0])
@@ -150,7 +172,13 @@ class LiveView:
             hold=hold,
             markers=markers,
             band_problem=band_problem,
+            band_label=self.band_label(),
         )
+
+    def band_label(self) -> str:
+        """The band as the screen names it, in the chosen unit ("" without a band)."""
+        band = self._band()[1]
+        return "" if band is None else span(*band, self.unit)
 
     def _band(self) -> tuple[TargetBand | None, tuple[float, float] | None, str]:
         """The band in kPa and in the display unit, or why there is none; worked out again

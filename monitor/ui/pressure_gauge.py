@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from monitor import numbers
 from monitor.feedback import Zone
 from monitor.live_view import LiveFrame
 from monitor.ui import theme
@@ -202,7 +203,6 @@ class _Painter:
 
     def _scale_labels(self, *edges: float) -> None:
         self.p.setFont(self.font)
-        decimals = self.frame.unit.decimals
         height = self.font.pixelSize() * 1.4
         for value, colour in (
             (0.0, theme.muted()),
@@ -213,7 +213,7 @@ class _Painter:
             rect = QRectF(0, y - height / 2, self.bar.left() - 10, height)
             self.p.setPen(colour)
             align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            self.p.drawText(rect, align, f"{value:.{decimals}f}")
+            self.p.drawText(rect, align, numbers.value(value, self.frame.unit))
 
     def _marker(self) -> None:
         value = self.frame.current

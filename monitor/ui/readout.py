@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from monitor import numbers
 from monitor.live_view import LiveFrame
 from monitor.ui import theme
 
@@ -31,10 +30,7 @@ class Readout(QWidget):
         self._apply_fonts()
 
     def show_frame(self, frame: LiveFrame) -> None:
-        if math.isfinite(frame.current):
-            self.value_label.setText(f"{frame.current:.{frame.unit.decimals}f}")
-        else:
-            self.value_label.setText("—")
+        self.value_label.setText(numbers.value(frame.current, frame.unit))
         self.unit_label.setText(frame.unit.symbol)
         style = theme.style_for(frame.zone, has_band=frame.band is not None)
         if style is not self._zone_style:
