@@ -113,7 +113,7 @@ class TracePlot(pg.PlotWidget):
             shown = index < len(markers)
             line.setVisible(shown)
             if shown:
-                when, label = markers[index]
+                when, label, _ = markers[index]
                 line.setValue(when)
                 line.label.setFormat(label)
 
