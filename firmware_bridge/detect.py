@@ -67,7 +67,7 @@ def probe(
     return Detection(port)
 
 
-def _converse(link: serial.SerialBase, clock: Callable[[], float]) -> AutoDecoder:
+def _converse(link: serial.Serial, clock: Callable[[], float]) -> AutoDecoder:
     decoder = make_decoder("auto")
     assert isinstance(decoder, AutoDecoder)
     link.reset_input_buffer()
@@ -88,7 +88,7 @@ def _converse(link: serial.SerialBase, clock: Callable[[], float]) -> AutoDecode
 
 
 def _exchange(
-    link: serial.SerialBase, request: bytes, decoder: Decoder, clock: Callable[[], float]
+    link: serial.Serial, request: bytes, decoder: Decoder, clock: Callable[[], float]
 ) -> None:
     if request:
         link.write(request)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import serial
@@ -113,7 +114,7 @@ class ReaderThread(threading.Thread):
         self._last_seq: int | None = None
         self._last_t: float | None = None  # session time of the last sample
         self._expected_identity = ""  # after a reconnection: the device that was there
-        self._port: serial.SerialBase | None = None  # open, to be closed whatever happens
+        self._port: serial.Serial | None = None  # open, to be closed whatever happens
         # clock() values for the silence, set on this thread (plain float assignments)
         self._started_at: float | None = None
         self._ended_at: float | None = None
@@ -169,6 +170,7 @@ class ReaderThread(threading.Thread):
 
     def _run(self) -> None:
         try:
+            port: serial.Serial | None
             self._port = port = open_port(self.port, self._baudrate)
         except PortError as exc:
             self._fail(str(exc))
@@ -203,7 +205,7 @@ class ReaderThread(threading.Thread):
         except Exception:
             log.exception("the %s event of %s was not taken", event.kind, self.port)
 
-    def _reconnect(self, lost: serial.SerialBase, reason: str) -> serial.SerialBase | None:
+    def _reconnect(self, lost: serial.Serial, reason: str) -> serial.Serial | None:
         """Wait for the port to return; None when asked to stop first."""
         lost_at = self.session_time()
         message = f"connection lost: waiting for {self.port} to return"
@@ -231,7 +233,7 @@ class ReaderThread(threading.Thread):
         self._on_event(StreamEvent(self.session_time(), "closed", detail=self.port))
         return None
 
-    def _converse(self, port: serial.SerialBase) -> None:
+    def _converse(self, port: serial.Serial) -> None:
         port.reset_input_buffer()  # what piled up before we listened is stale
         for command in self.decoder.opening_commands():
             port.write(command)
@@ -317,7 +319,7 @@ class ReaderThread(threading.Thread):
         self._stop_requested.set()
         return False
 
-    def _update(self, **changes: object) -> None:
+    def _update(self, **changes: Any) -> None:
         with self._lock:
             self._status = replace(self._status, **changes)
 
@@ -326,14 +328,14 @@ class ReaderThread(threading.Thread):
         self._update(connected=False, error=message)
         self._on_event(StreamEvent(self.session_time(), "error", detail=message))
 
-    def _abandon(self, port: serial.SerialBase) -> None:
+    def _abandon(self, port: serial.Serial) -> None:
         """Close a port that failed: nothing can be said to the device any more."""
         try:
             port.close()
         except (serial.SerialException, OSError) as exc:
             log.info("closing the lost port %s: %s", self.port, exc)
 
-    def _close_after_failure(self, port: serial.SerialBase) -> None:
+    def _close_after_failure(self, port: serial.Serial) -> None:
         """Stop the device's stream if it can still be asked, and close the port."""
         try:
             for command in self.decoder.closing_commands():
@@ -345,7 +347,7 @@ class ReaderThread(threading.Thread):
         except Exception as exc:
             log.info("closing %s after a failure: %s", self.port, exc)
 
-    def _close(self, port: serial.SerialBase) -> None:
+    def _close(self, port: serial.Serial) -> None:
         try:
             for command in self.decoder.closing_commands():
                 port.write(command)

@@ -28,7 +28,7 @@ def _register_simulator() -> None:
         serial.protocol_handler_packages.append(SIMULATOR_HANDLER_PACKAGE)
 
 
-def open_port(port: str, baudrate: int = 115200) -> serial.SerialBase:
+def open_port(port: str, baudrate: int = 115200) -> serial.Serial:
     """Open ``port`` (``/dev/ttyACM0``, ``COM3``, ``fgsim://...``, ``socket://...``)."""
     _register_simulator()
     is_url = "://" in port

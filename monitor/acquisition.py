@@ -192,7 +192,7 @@ class Acquisition:
                 self._stored = self._resolve(device)
             calibration, sinks = self._session or self._stored, self._sample_sinks
         out = np.empty(block.size, dtype=CALIBRATED_DTYPE)
-        for name in SAMPLE_DTYPE.names:
+        for name in SAMPLE_DTYPE.names or ():
             out[name] = block[name]
         out["force"] = calibration.apply(block["raw"]) if calibration else np.nan
         if calibration is not None:

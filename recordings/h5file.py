@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import h5py
 import numpy as np
@@ -20,6 +21,8 @@ from recordings.session import SessionInfo
 from recordings.space import BYTES_PER_SAMPLE_BOUND, has_room_for
 
 Attribute = str | float | int
+#: A table's rows as handed over: tuples from the app, or structured arrays read back from a file.
+TableRows = list[tuple[Any, ...]] | list[np.ndarray] | np.ndarray
 
 _SAMPLE_DTYPE = np.dtype([(column.name, column.dtype) for column in schema.SAMPLE_COLUMNS])
 
@@ -40,9 +43,10 @@ class _Span:
 
     @property
     def rate_hz(self) -> float:
-        if self.count < 2 or self.first_t is None or self.last_t == self.first_t:
+        first, last = self.first_t, self.last_t
+        if self.count < 2 or first is None or last is None or last == first:
             return 0.0
-        return (self.count - 1) / (self.last_t - self.first_t)
+        return (self.count - 1) / (last - first)
 
 
 class H5Recording:
@@ -98,7 +102,7 @@ class H5Recording:
                 path.unlink(missing_ok=True)
             raise RecordingError(f"cannot write {path}: {reason(exc)}") from exc
 
-    def write(self, samples: list[np.ndarray], tables: Mapping[str, list[tuple]]) -> None:
+    def write(self, samples: list[np.ndarray], tables: Mapping[str, TableRows]) -> None:
         if samples:
             block = sample_rows(samples)
             self._write_samples(block)
@@ -225,7 +229,7 @@ def layout_bytes_estimate(session: SessionInfo) -> int:
     return tail + 48 * 1024 + text
 
 
-def _rows(rows: list | np.ndarray, dtype: np.dtype) -> np.ndarray:
+def _rows(rows: TableRows, dtype: np.dtype) -> np.ndarray:
     """Rows as tuples or as structured arrays (read back from another file), as one array."""
     if isinstance(rows, np.ndarray):
         return rows.astype(dtype)

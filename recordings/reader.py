@@ -148,7 +148,7 @@ def _table_problem(node: object, dtype: np.dtype) -> str | None:
         return "is not a dataset"
     if node.ndim != 1 or not node.dtype.names:
         return f"is {_kind(node.dtype) if node.ndim == 1 else f'{node.ndim}-D'}, not a table"
-    for field in dtype.names:
+    for field in dtype.names or ():
         problem = _field_problem(node.dtype, field, text=dtype[field].kind == "O")
         if problem:
             return problem
@@ -156,7 +156,7 @@ def _table_problem(node: object, dtype: np.dtype) -> str | None:
 
 
 def _field_problem(stored: np.dtype, field: str, text: bool) -> str | None:
-    if field not in stored.names:
+    if field not in (stored.names or ()):
         return f"has no field {field!r}"
     kind = _kind(stored[field])
     if text != (kind == "text") or not (text or stored[field].kind in _NUMBERS):
@@ -168,7 +168,7 @@ def _conform(rows: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """Rows of a stored table as ``dtype`` (text as str, numbers cast), whatever it stored."""
     out = np.empty(rows.shape[0], dtype)
     with np.errstate(all="ignore"):
-        for field in dtype.names:
+        for field in dtype.names or ():
             if dtype[field].kind == "O":
                 out[field] = [_text(value) for value in rows[field]]
             else:
@@ -318,9 +318,9 @@ class RecordingFile:
         where = f"/{schema.SAMPLES_TAIL_GROUP}/{schema.TAIL_COUNT}"
         node = self._node(where[1:])
         problem = _dataset_problem(node, _INTEGERS, "an integer")
-        if problem is None and node.shape[0] != 1:
+        if node is not None and problem is None and node.shape[0] != 1:
             problem = f"holds {node.shape[0]} values, not 1"
-        if problem:
+        if problem or node is None:
             raise _damaged(self.path, f"{where} {problem}")
         if self._file.swmr_mode:
             for dataset in (node, *self._tail.values()):
@@ -374,6 +374,8 @@ class RecordingFile:
     def table_blocks(self, name: str, rows: int = TABLE_BLOCK_ROWS) -> Iterator[np.ndarray]:
         """A table's rows as its schema dtype, ``rows`` at a time."""
         dataset = self._tables[name]
+        if dataset is None:
+            return
         for first in range(0, self.table_length(name), rows):
             with _reading(self.path, f"/{name}"):
                 stored = dataset[first : first + rows]

@@ -96,7 +96,7 @@ def _copy(source: RecordingFile, file: H5Recording, block_rows: int) -> float | 
     last_t = None
     for columns in source.blocks(block_rows):
         block = np.empty(columns["t"].size, dtype=_SAMPLE_DTYPE)
-        for name in _SAMPLE_DTYPE.names:
+        for name in _SAMPLE_DTYPE.names or ():
             block[name] = columns[name]
         file.write([block], {})
         finite = block["t"][np.isfinite(block["t"])]

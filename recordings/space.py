@@ -8,7 +8,7 @@ from pathlib import Path
 try:
     import resource
 except ImportError:  # Windows has no file-size rlimit
-    resource = None
+    resource = None  # type: ignore[assignment]
 
 #: Room kept free for HDF5's own metadata when a file is closed or switched.
 MARGIN_BYTES = 32 * 1024

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -497,7 +498,7 @@ class RecordingWriter:
             held_samples=waiting, held_seconds=seconds, hold_capacity_s=capacity, **changes
         )
 
-    def _update(self, **changes: object) -> None:
+    def _update(self, **changes: Any) -> None:
         with self._lock:
             self._status = replace(self._status, **changes)
 

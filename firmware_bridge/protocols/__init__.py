@@ -18,7 +18,8 @@ DECODERS: dict[str, Callable[..., Decoder]] = {
     "auto": lambda: AutoDecoder(make_decoder, DESCRIPTIONS),
     "fgb1": Fgb1Decoder,
     "ascii": AsciiLineDecoder,
-} | {name: (lambda name=name, **options: make_gauge(name, **options)) for name in DIALECTS}
+    **{name: (lambda name=name, **options: make_gauge(name, **options)) for name in DIALECTS},
+}
 
 #: One line for each protocol, as menus and ``--help`` show it.
 DESCRIPTIONS: dict[str, str] = {

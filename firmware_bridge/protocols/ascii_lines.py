@@ -106,8 +106,7 @@ class AsciiLineDecoder(DecoderBase):
                 pass
             found = _LABELLED.findall(text)
             if len(found) == len(lines):  # every line "label: value [unit]"
-                numbers, tokens = zip(*found, strict=True)
-                return self._from_tokens(list(numbers), list(tokens))
+                return self._from_tokens([n for n, _ in found], [t for _, t in found])
         numbers, tokens = [], []
         for line in lines:
             picked = self._pick(line)
@@ -122,11 +121,10 @@ class AsciiLineDecoder(DecoderBase):
     def _pick(self, line: bytes) -> tuple[bytes, bytes] | None:
         """(number, unit token) of the wanted value on ``line``, or None."""
         if self._labelled is not None:
-            match = self._labelled.search(line)
-            return match.groups(b"") if match else None
+            return _number_and_token(self._labelled.search(line))
         match = _LABELLED.fullmatch(line.strip())
         if match and self.column == -1:
-            return match.groups(b"")
+            return _number_and_token(match)
         fields = _FIELD.split(line.strip())
         values = [
             (field, fields[i + 1] if i + 1 < len(fields) and fields[i + 1].isalpha() else b"")
@@ -148,13 +146,20 @@ class AsciiLineDecoder(DecoderBase):
         if not known.all():
             self.stats.corrupt += int((~known).sum())
             values = values[known]
-            units = [unit for unit in units if unit is not None]
-        return self._readings(values, units)
+        return self._readings(values, [unit for unit in units if unit is not None])
 
     @staticmethod
     def _readings(values: np.ndarray, units: list[str]) -> Readings:
         """Non-finite and implausible values are refused (and counted) by the BlockMaker."""
         return Readings(values, units, np.zeros(values.size, dtype=np.uint16))
+
+
+def _number_and_token(match: re.Match[bytes] | None) -> tuple[bytes, bytes] | None:
+    """A labelled value's (number, unit token); the token is b"" where the line has none."""
+    if match is None:
+        return None
+    number, token = match.groups(b"")
+    return number, token
 
 
 def _is_number(field: bytes) -> bool:

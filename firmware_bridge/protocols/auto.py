@@ -114,7 +114,7 @@ class AutoDecoder(DecoderBase):
         self._rounds = 0
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return self.detected.name if self.detected else "auto"
 
     @property

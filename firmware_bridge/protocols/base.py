@@ -38,10 +38,15 @@ STREAM_READ_INTERVAL_S = 0.010
 
 
 class Decoder(Protocol):
-    name: str
     stats: DecoderStats
-    #: Seconds from one read to the next; 0 while a polled reply is awaited.
-    read_interval_s: float
+
+    @property
+    def name(self) -> str:
+        """The protocol's name (``auto`` says the one it found once it has)."""
+
+    @property
+    def read_interval_s(self) -> float:
+        """Seconds from one read to the next; 0 while a polled reply is awaited."""
 
     @property
     def device_info(self) -> DeviceInfo | None:

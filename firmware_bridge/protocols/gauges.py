@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -307,15 +308,15 @@ class GaugeDecoder(DecoderBase):
         if not keep.all():
             self.stats.corrupt += int((~keep).sum())
             values, flags = values[keep], flags[keep]
-            units = [unit for unit in units if unit is not None]
-            if not units:
-                return Readings()
+        known = [unit for unit in units if unit is not None]
+        if not known:
+            return Readings()
         self._last_reading_at = arrival
         times = None
-        if self.mode == "poll" and self._poll_sent_at is not None and len(units) == 1:
+        if self.mode == "poll" and self._poll_sent_at is not None and len(known) == 1:
             times = np.array([(self._poll_sent_at + arrival) / 2.0])
         self._poll_sent_at = None
-        return Readings(values, units, flags, times)
+        return Readings(values, known, flags, times)
 
     def _unit(self, token: bytes) -> str | None:
         if not token:
@@ -347,7 +348,8 @@ class GaugeDecoder(DecoderBase):
             }
             return
         value = text.decode("ascii", errors="replace").strip()
-        self._info = replace(self._info, **{question.field: value})
+        answer: dict[str, Any] = {question.field: value}  # the dialect names text fields only
+        self._info = replace(self._info, **answer)
 
 
 def make_gauge(name: str, **options: str) -> GaugeDecoder:

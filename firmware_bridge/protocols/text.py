@@ -6,6 +6,7 @@ gauge), and no timestamps: blocks carry host times and never mix units.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,7 +85,7 @@ class LineBuffer:
         self._pending = b""
 
 
-def to_floats(numbers: list[bytes]) -> np.ndarray:
+def to_floats(numbers: Sequence[bytes]) -> np.ndarray:
     """Numbers as text -> float64; what overflows becomes inf (refused by BlockMaker),
     without numpy's warning."""
     with np.errstate(over="ignore"):
@@ -223,8 +224,12 @@ class BlockMaker:
         if last is not None:
             step = float(times[0]) - last
             interval = self._interval
-            trusted = interval is not None and self._intervals_seen >= INTERVAL_READINGS // 8
-            if trusted and step > max(LATE_AFTER_S, GAP_INTERVALS * interval):
+            trusted = self._intervals_seen >= INTERVAL_READINGS // 8
+            if (
+                interval is not None
+                and trusted
+                and step > max(LATE_AFTER_S, GAP_INTERVALS * interval)
+            ):
                 first += max(0, round(step / interval) - 1)
             else:
                 self._learn_interval((float(times[-1]) - last) / n, n)
