@@ -1,12 +1,20 @@
-"""Where the app keeps its own files: one place, the same for the desktop app and the CLI."""
+"""Where the app keeps its own files: one place, the same for the desktop app and the CLI.
+
+The platforms' folders come from platformdirs, which follows each one's conventions (XDG on
+Linux, Application Support on macOS, the roaming AppData on Windows: where this app has
+always kept its files, so calibrations stored by earlier versions are still found).
+"""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
+import platformdirs
+
 APP_FOLDER = "pressure-monitor"
+#: The recordings' folder inside the user's documents, named for people rather than programs.
+RECORDINGS_FOLDER = "Pressure Monitor"
 
 
 def user_data_dir() -> Path:
@@ -14,12 +22,12 @@ def user_data_dir() -> Path:
     override = os.environ.get("PRESSURE_MONITOR_DATA")
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home())) / APP_FOLDER
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / APP_FOLDER
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / APP_FOLDER
+    return platformdirs.user_data_path(APP_FOLDER, appauthor=False, roaming=True)
+
+
+def default_recordings_dir() -> Path:
+    """Where recordings go unless the user chose elsewhere: ``Documents/Pressure Monitor``."""
+    return platformdirs.user_documents_path() / RECORDINGS_FOLDER
 
 
 def calibrations_dir() -> Path:
