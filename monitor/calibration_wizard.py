@@ -1,8 +1,12 @@
-"""The calibration wizard's logic, Qt-free: tare, loads captured when still, fit, verify, save.
+"""The calibration wizard's logic, Qt-free: zero, loads captured when still, fit, verify, save.
 
 Fed the last second of raw readings again and again (the GUI does it on its timer); each
 step captures by itself when the signal is still, so nobody has to click at the right
-moment with a mass in the other hand.
+moment with a mass in the other hand. Because capture is automatic, the wizard also has to
+refuse what it should not take: a zero under load, a reading that does not fit the load
+asked for. It says what it waits for, or why it refused, in ``status``; every action a user
+can take at the wrong moment raises CalibrationError saying why instead of corrupting the
+sequence.
 """
 
 from __future__ import annotations
@@ -24,12 +28,20 @@ from calibration import (
     still_mean,
     verify,
 )
+from calibration.units import STANDARD_GRAVITY
 
 #: A new load must move the reading this many times the unloaded noise: the same load
 #: left on, or a hand resting on the cell, is not a new point.
 NEW_LOAD_NOISES = 20.0
 #: The unloaded noise is never taken below this (raw units), for a perfectly quiet input.
 MIN_NOISE = 1e-9
+#: Zero is taken only while the calibration in force reads the cell within this fraction of
+#: the smallest known load of nothing: the smallest mass left on would be refused.
+ZERO_FRACTION = 0.25
+#: A load is refused when the loads already taken put it further than this from the load
+#: asked for, in % of that load (of the smallest one for the final zero). A wrong mass is
+#: off by tens of %; a load cell's non-linearity and hysteresis by well under 1 %.
+LOAD_TOLERANCE_PCT = 10.0
 
 
 class Step(Enum):
@@ -46,6 +58,14 @@ class Target:
     unloading: bool
 
 
+@dataclass(frozen=True)
+class Status:
+    """What the wizard is waiting for, or why it refused the reading it was offered."""
+
+    text: str = ""
+    refused: bool = False
+
+
 class CalibrationWizard:
     def __init__(
         self,
@@ -54,100 +74,301 @@ class CalibrationWizard:
         raw_unit: str,
         with_unloading: bool = True,
         verify_n: float | None = None,
+        reference: Calibration | None = None,
     ) -> None:
+        """``reference`` is the calibration in force: only used to tell an unloaded cell
+        from a loaded one and which way the reading goes under load."""
         if not loads_n or min(loads_n) <= 0:
             raise CalibrationError("give one or more known loads, each above zero")
         loads = sorted(loads_n)
+        repeated = sorted({load for load in loads if loads.count(load) > 1})
+        if repeated:
+            raise CalibrationError(f"{_load(repeated[0])} is given twice: give each load once")
+        if verify_n is not None and verify_n <= 0:
+            raise CalibrationError("the verification load must be above zero")
         self.targets = [Target(load, False) for load in loads]
         if with_unloading:
             self.targets += [Target(load, True) for load in reversed([0.0, *loads[:-1]])]
         self.identity = identity
         self.raw_unit = raw_unit
         self.verify_n = verify_n
+        self.reference = reference
+        self.status = Status()
         self.step = Step.TARE
         self.noise: float | None = None
         self.points: list[CalibrationPoint] = []
         self.report: FitReport | None = None
+        self.fit_error = ""
         self.chosen: Calibration | None = None
         self.verification: Verification | None = None
-        self._last_capture: float | None = None
+        self.verification_skipped = False
+        self._unloaded_confirmed = False
+        self._anchor: float | None = None  # the reading the next capture must move away from
+        self._moved = True
+
+    # --- where it stands ------------------------------------------------------------------
 
     @property
     def next_target(self) -> Target | None:
-        captured = len(self.points) - 1  # the first point is the tare
+        captured = len(self.points) - 1  # the first point is the zero
         return self.targets[captured] if 0 <= captured < len(self.targets) else None
 
     def instruction(self) -> str:
         """What the user should do now, in one line."""
         if self.step is Step.TARE:
-            return "Take every load off the cell and keep it still: zero is taken automatically."
+            return "Take every load off the cell and keep it still: zero is taken when it is."
         if self.step is Step.LOADS and self.next_target:
             target = self.next_target
             action = "Take off down to" if target.unloading else "Place"
             return f"{action} {_load(target.load_n)} and let it settle: it is captured when still."
+        if self.step is Step.FIT and self.fit_error:
+            return "The fit failed: retake the load that is wrong, or restart."
         if self.step is Step.FIT:
             return "Check the fit and its residuals, then accept it."
         if self.step is Step.VERIFY:
-            return f"Place the verification load, {_load(self.verify_n or 0)}, and let it settle."
+            return (
+                f"Place the verification load, {_load(self.verify_n or 0)}, and let it "
+                "settle (or skip verification)."
+            )
         return "Done: save the calibration."
 
+    @property
+    def can_retake(self) -> bool:
+        return bool(self.points) or self.verification is not None
+
+    def retake_label(self) -> str:
+        """What Retake takes again: the latest reading."""
+        if self.verification is not None:
+            return "the verification load"
+        if not self.points:
+            return ""
+        if len(self.points) == 1:
+            return "the zero"
+        return _load(self.points[-1].load_n)
+
+    def summary(self) -> list[str]:
+        """What is (or would be) saved, line by line: the points, the fit, its checks."""
+        lines = [f"{len(self.points)} points: " + ", ".join(_load(p.load_n) for p in self.points)]
+        report, chosen = self.report, self.chosen
+        if report is None or chosen is None:
+            return lines
+        if isinstance(chosen, QuadraticCalibration):
+            fit_text = f"second order: raw = {chosen.a:.1f} + {chosen.b:.4g} F + {chosen.c:.4g} F²"
+        else:
+            gain = 1 / chosen.gain_n_per_unit
+            fit_text = f"straight line: raw = {chosen.offset:.1f} + {gain:.4g} F"
+        _, linearity, residuals = self._fit_in_use(report, chosen)
+        worst = float(np.abs(residuals).max())
+        lines.append(f"Fit: {fit_text} (F in N, raw in {self.raw_unit})")
+        lines.append(
+            f"Worst residual {worst:.3f} N; linearity {linearity:.3f} % of "
+            f"{report.full_scale_n:.1f} N full scale"
+        )
+        if self.verification is not None:
+            result = self.verification
+            verdict = "passed" if result.passed else "FAILED"
+            lines.append(
+                f"Verification {verdict}: {_load(result.known_n)} read {result.measured_n:.2f} N"
+            )
+        elif self.verification_skipped:
+            lines.append("Not verified: verification was skipped")
+        elif self.step is Step.DONE:
+            lines.append("Not verified: no verification load was given")
+        return lines
+
+    # --- the readings ---------------------------------------------------------------------
+
     def feed(self, raw: np.ndarray) -> bool:
-        """Offer the last second of raw readings; True when it was captured."""
+        """Offer the last second of raw readings; True when it was captured. ``status``
+        says what it waits for or why the reading was refused."""
         if self.step in (Step.FIT, Step.DONE):
             return False
+        raw = np.asarray(raw, dtype=np.float64)
+        if self._anchor is not None and self.noise is not None and raw.size:
+            self._moved |= abs(float(np.nanmean(raw)) - self._anchor) > NEW_LOAD_NOISES * self.noise
         try:
             mean = still_mean(raw, self.noise)
-        except CalibrationError:
+        except CalibrationError as exc:
+            self.status = Status(f"Waiting for the reading to settle: {exc}.")
             return False
         if self.step is Step.TARE:
-            self.noise = max(float(np.std(raw)), MIN_NOISE)
-            self._capture(CalibrationPoint(0.0, mean))
-            self.step = Step.LOADS
-            return True
-        assert self.noise is not None and self._last_capture is not None
-        if abs(mean - self._last_capture) < NEW_LOAD_NOISES * self.noise:
-            return False  # still the previous load
+            return self._zero(mean, max(float(np.std(raw)), MIN_NOISE))
+        if not self._moved:
+            self.status = Status(f"Waiting for the load to change (it still reads {mean:.1f}).")
+            return False
         if self.step is Step.LOADS:
-            target = self.next_target
-            assert target is not None
-            self._capture(CalibrationPoint(target.load_n, mean, target.unloading))
-            if self.next_target is None:
-                self.report = fit(self.points)
-                self.step = Step.FIT
-            return True
-        assert self.chosen is not None and self.verify_n is not None
-        self.verification = verify(self.chosen, self.verify_n, mean)
-        self._last_capture = mean
-        self.step = Step.DONE
+            return self._load_point(mean)
+        return self._verify(mean)
+
+    def confirm_unloaded(self) -> None:
+        """The user says nothing is on the cell: zero on the next still reading even though
+        the calibration in force cannot confirm it (there is none, or it has drifted)."""
+        if self.step is not Step.TARE:
+            raise CalibrationError("zero is already taken: retake it to take it again")
+        self._unloaded_confirmed = True
+
+    def _zero(self, mean: float, noise: float) -> bool:
+        if not self._unloaded_confirmed:
+            if self.reference is None:
+                self.status = Status(
+                    "Cannot tell whether the cell is unloaded (no calibration in force): take "
+                    "every load off, then confirm that nothing is on it.",
+                    refused=True,
+                )
+                return False
+            reads = float(self.reference.apply(np.array([mean]))[0])
+            limit = ZERO_FRACTION * self.targets[0].load_n
+            if abs(reads) > limit:
+                self.status = Status(
+                    f"Not zeroed: the cell reads {reads:.2f} N by the calibration in force "
+                    f"({self.reference.source}), more than ±{limit:.2f} N. Take every load "
+                    "off; if nothing is on it, confirm that.",
+                    refused=True,
+                )
+                return False
+        self.noise = noise
+        self._capture(CalibrationPoint(0.0, mean))
+        self.step = Step.LOADS
         return True
+
+    def _load_point(self, mean: float) -> bool:
+        target = self.next_target
+        if target is None:  # cannot happen: the last load moves on to the fit
+            raise CalibrationError("every load is taken")
+        assert self.noise is not None  # set with the zero, before any load
+        if abs(mean - self.points[-1].raw) < NEW_LOAD_NOISES * self.noise:
+            self.status = Status(f"Waiting for {_load(target.load_n)}: the reading is unchanged.")
+            return False
+        reason = self._misfit(mean, target)
+        if reason:
+            self.status = Status(f"Not taken as {_load(target.load_n)}: {reason}", refused=True)
+            return False
+        self._capture(CalibrationPoint(target.load_n, mean, target.unloading))
+        if self.next_target is None:
+            try:
+                self.report = fit(self.points)
+            except CalibrationError as exc:
+                self.fit_error = str(exc)
+                self.status = Status(f"The fit failed: {exc}", refused=True)
+            self.step = Step.FIT
+        return True
+
+    def _misfit(self, mean: float, target: Target) -> str:
+        """Why ``mean`` cannot be ``target``'s reading, or "" when it may be."""
+        zero = self.points[0].raw
+        loads = np.array([p.load_n for p in self.points])
+        raws = np.array([p.raw for p in self.points])
+        if np.unique(loads).size >= 2:
+            slope, offset = np.polyfit(loads, raws, 1)
+            reads = (mean - offset) / slope
+            tolerance = LOAD_TOLERANCE_PCT / 100 * max(target.load_n, self.targets[0].load_n)
+            if reads < -tolerance:
+                return f"it is below the zero ({reads:.2f} N by the loads already taken)"
+            if abs(reads - target.load_n) <= tolerance:
+                return ""
+            taken = [load for load in np.unique(loads) if abs(reads - load) <= tolerance]
+            which = f", a load already taken ({_load(taken[0])})" if taken else ""
+            return (
+                f"the loads already taken put it at {reads:.2f} N{which}, more than "
+                f"±{LOAD_TOLERANCE_PCT:g} % from {target.load_n:.2f} N. Check the mass on the "
+                "cell, or retake the earlier load if that one was wrong."
+            )
+        if self.reference is not None:  # the first load: only its direction can be checked
+            at_zero, at_mean = self.reference.apply(np.array([zero, mean]))
+            if at_mean < at_zero:
+                return (
+                    f"it is below the zero ({at_mean - at_zero:.2f} N by the calibration in "
+                    "force): is the cell pulled instead of pressed?"
+                )
+        return ""
+
+    def _verify(self, mean: float) -> bool:
+        if self.chosen is None or self.verify_n is None:  # VERIFY is entered with both
+            raise CalibrationError("accept a fit before verifying it")
+        self.verification = verify(self.chosen, self.verify_n, mean)
+        self._anchor, self._moved = mean, False
+        self.step = Step.DONE
+        self.status = Status()
+        return True
+
+    def _capture(self, point: CalibrationPoint) -> None:
+        self.points.append(point)
+        self._anchor, self._moved = point.raw, False
+        self.status = Status()
+
+    # --- the user's actions, in any order -------------------------------------------------
 
     def accept_fit(self, second_order: bool = False) -> Calibration:
         """Use the fit (raises CalibrationError when it is not good enough)."""
-        if self.report is None:
+        if self.step is not Step.FIT:
             raise CalibrationError("there is no fit yet: capture every load first")
+        if self.report is None:
+            raise CalibrationError(f"the fit failed: {self.fit_error}")
         self.chosen = self.report.accept(second_order)
         self.step = Step.VERIFY if self.verify_n else Step.DONE
+        self.verification_skipped = False
         return self.chosen
+
+    def skip_verification(self) -> None:
+        """Go on without verifying: the result and the saved record say it was not."""
+        if self.step is not Step.VERIFY:
+            raise CalibrationError("there is nothing to verify yet: accept a fit first")
+        self.verification_skipped = True
+        self.step = Step.DONE
+        self.status = Status()
+
+    def retake(self) -> None:
+        """Drop the latest reading and wait for it again; the reading must move away from
+        the one dropped first (a wrong mass still on the cell is not taken again)."""
+        self.status = Status()
+        if self.verification is not None:  # it must move off the reading it took first
+            self.verification, self.step, self._moved = None, Step.VERIFY, False
+            return
+        if not self.points:
+            raise CalibrationError("nothing is taken yet: there is nothing to retake")
+        dropped_point = self.points.pop()
+        self.report, self.fit_error = None, ""
+        self.chosen, self.verification_skipped = None, False
+        self._anchor, self._moved = dropped_point.raw, False
+        if self.points:
+            self.step = Step.LOADS
+        else:
+            self.step, self.noise = Step.TARE, None
+            self._unloaded_confirmed = False
+
+    def back(self) -> None:
+        """One step back: from the result to the verification or the fit, from the fit to
+        its last load, and in the loads the latest reading is taken again."""
+        if self.step is Step.DONE and self.verification_skipped:
+            self.verification_skipped, self.step = False, Step.VERIFY
+        elif self.step in (Step.DONE, Step.VERIFY) and self.verification is None and self.chosen:
+            self.chosen, self.step = None, Step.FIT
+        elif self.step is Step.TARE:
+            raise CalibrationError("this is the first step: there is nothing before it")
+        else:
+            self.retake()
+        self.status = Status()
 
     def record(self, operator: str = "", note: str = "") -> CalibrationRecord:
         if self.chosen is None or self.report is None:
             raise CalibrationError("nothing to save: accept a fit first")
+        if self.step is not Step.DONE:
+            raise CalibrationError("verify the calibration or skip verification before saving")
         if not self.identity:
             raise CalibrationError("name this device first: it reports no serial number")
-        quadratic = isinstance(self.chosen, QuadraticCalibration)
-        coefficients = self.chosen.as_attributes()
-        coefficients = {k: v for k, v in coefficients.items() if k not in ("kind", "source")}
+        kind, linearity, _ = self._fit_in_use(self.report, self.chosen)
+        coefficients = {
+            key: float(value)
+            for key, value in self.chosen.as_attributes().items()
+            if key not in ("kind", "source")
+        }
         return CalibrationRecord(
             device_identity=self.identity,
-            kind="quadratic" if quadratic else "linear",
+            kind=kind,
             coefficients=coefficients,
             raw_unit=self.raw_unit,
             full_scale_n=self.report.full_scale_n,
-            linearity_pct_fs=(
-                self.report.quadratic_linearity_pct_fs
-                if quadratic
-                else self.report.linearity_pct_fs
-            ),
+            linearity_pct_fs=linearity,
             hysteresis_pct_fs=self.report.hysteresis_pct_fs,
             points=[
                 {"load_n": p.load_n, "raw": p.raw, "unloading": p.unloading} for p in self.points
@@ -157,10 +378,17 @@ class CalibrationWizard:
             note=note,
         )
 
-    def _capture(self, point: CalibrationPoint) -> None:
-        self.points.append(point)
-        self._last_capture = point.raw
+    @staticmethod
+    def _fit_in_use(report: FitReport, chosen: Calibration) -> tuple[str, float, np.ndarray]:
+        """The chosen fit's kind, linearity (% FS) and residuals (N)."""
+        if (
+            isinstance(chosen, QuadraticCalibration)
+            and report.quadratic_linearity_pct_fs is not None
+            and report.quadratic_residuals_n is not None
+        ):
+            return "quadratic", report.quadratic_linearity_pct_fs, report.quadratic_residuals_n
+        return "linear", report.linearity_pct_fs, report.residuals_n
 
 
 def _load(newtons: float) -> str:
-    return f"{newtons / 9.80665:.3f} kg ({newtons:.2f} N)"
+    return f"{newtons / STANDARD_GRAVITY:.3f} kg ({newtons:.2f} N)"

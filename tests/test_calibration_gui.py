@@ -7,13 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QDialog
 
 from calibration import CalibrationError, CalibrationStore, LinearCalibration
 from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
-from monitor.calibration_wizard import Step
 from monitor.live_buffer import LiveBuffer
 from monitor.recorder import SessionRecorder
+from monitor.ui.calibration_dialog import CalibrationDialog
 from recordings import read_recording
 
 
@@ -24,41 +25,89 @@ def window_on(open_window, tmp_path: Path):
     return lambda profile: open_window(profile, store=store, rate_hz=1000)
 
 
-def test_wizard_window_calibrates_and_saves(window_on, qtbot, tmp_path: Path) -> None:
-    window = window_on("weights")
-    window.calibrate_button.click()
-    dialog = window.calibration_dialog
+def put(buffer: LiveBuffer, load_n: float, seed: int = 0) -> None:
+    """Two more seconds of a still cell under ``load_n`` (1000 counts/N, zero at 5000): the
+    last second the dialog offers holds only this load."""
+    start = buffer.columns(0.001, ("t",))["t"]
+    t = (start[-1] if start.size else 0.0) + np.arange(1, 2001) / 1000
+    raw = 5000 + 1000 * load_n + np.random.default_rng(seed).normal(0, 5, 2000)
+    buffer.append(t, np.full(2000, np.nan), raw)
+
+
+@pytest.fixture
+def dialog(qtbot, tmp_path: Path) -> CalibrationDialog:
+    """The dialog on a device that is not read: the test fills its buffer."""
+    acquisition = Acquisition("fgsim://", "fgb1")
+    dialog = CalibrationDialog(acquisition, LiveBuffer(), CalibrationStore(tmp_path / "cal"))
     qtbot.addWidget(dialog)
-    dialog.loads_edit.setText("1, 2, 5")
-    dialog.unit_box.setCurrentText("kg")
-    dialog.verify_edit.setText("2")
+    dialog.open()
+    return dialog
+
+
+def test_the_dialog_shows_refusals_a_failed_fit_and_keeps_the_saved_result(
+    dialog: CalibrationDialog, tmp_path: Path
+) -> None:
+    dialog.loads_edit.setText("10, 10.5")
+    dialog.unit_box.setCurrentText("N")
+    dialog.unloading_box.setChecked(False)
+    dialog.verify_edit.setText("")
+    dialog.name_edit.setText("bench cell")
     dialog.start_button.click()
-    assert dialog.wizard is not None and "zero" in dialog.instruction.text()
-    qtbot.waitUntil(lambda: dialog.wizard.step is Step.FIT, timeout=30_000)
-    assert dialog.points_table.rowCount() == 7
-    assert "linearity" in dialog.fit_summary.text()
-    assert dialog.accept_line.isVisible() and not dialog.accept_curve.isVisible()
+    assert dialog.timer.isActive() and dialog.confirm_zero.isVisible()
+    put(dialog.buffer, 0)
+    dialog._feed()
+    assert "confirm that nothing is on it" in dialog.message.text()  # no calibration in force
+    dialog.confirm_zero.click()
+    dialog._feed()
+    assert dialog.points_table.rowCount() == 1 and not dialog.confirm_zero.isVisible()
+    put(dialog.buffer, 10.0, seed=1)
+    dialog._feed()
+    put(dialog.buffer, 9.8, seed=2)  # within 10 % of 10.5 N, but lighter than 10 N
+    dialog._feed()
+    assert "The fit failed: the reading does not change steadily" in dialog.message.text()
+    assert not dialog.accept_line.isVisible() and not dialog.timer.isActive()
+    assert dialog.retake_button.text() == "&Retake 1.071 kg (10.50 N)"
+    dialog.retake_button.click()
+    assert dialog.timer.isActive() and dialog.points_table.rowCount() == 2
+    put(dialog.buffer, 10.5, seed=3)
+    dialog._feed()
+    assert dialog.accept_line.isVisible() and "linearity" in dialog.fit_summary.text()
+    dialog.save_button.click()  # not shown yet: refused, not raised
+    assert "verify the calibration" not in dialog.message.text()
     dialog.accept_line.click()
-    qtbot.waitUntil(lambda: dialog.wizard.step is Step.DONE, timeout=15_000)
-    assert dialog.verdict.isVisible()
-    assert dialog.verdict.text().startswith("Verification ✓ PASS")
-    assert dialog.save_button.isVisible()
+    assert dialog.save_button.isVisible() and not dialog.skip_verify.isVisible()
     dialog.save_button.click()
-    (record,) = CalibrationStore(tmp_path / "calibrations").history("SIM000000001")
-    assert record.verification["passed"]
-    assert 1 / record.coefficients["gain_n_per_unit"] == pytest.approx(1234.5, rel=1e-3)
-    assert window.acquisition.calibration.source.startswith("calibrated ")
+    assert dialog.isVisible() and dialog.saved_summary.isVisible()
+    result = dialog.saved_summary.text()
+    assert "3 points: 0.000 kg (0.00 N), 1.020 kg (10.00 N), 1.071 kg (10.50 N)" in result
+    assert "Not verified: no verification load was given" in result
+    (saved,) = (tmp_path / "cal").glob("*.json")
+    assert f"Saved to {saved}" in result
+    assert dialog.close_button.text() == "&Close" and not dialog.back_button.isVisible()
+    assert not dialog.timer.isActive()
+    assert CalibrationStore(tmp_path / "cal").history("bench cell")[0].verification is None
+    assert dialog.acquisition.calibration.source.startswith("calibrated ")
+    dialog.close_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
 
 
-def test_bad_loads_are_refused_in_the_wizard(window_on, qtbot) -> None:
-    window = window_on("steady")
-    window.calibrate_button.click()
-    dialog = window.calibration_dialog
-    qtbot.addWidget(dialog)
+def test_bad_loads_are_refused_and_restart_goes_back_to_them(dialog: CalibrationDialog) -> None:
     dialog.loads_edit.setText("one kilo")
     dialog.start_button.click()
     assert dialog.wizard is None
     assert "numbers separated by commas" in dialog.message.text()
+    dialog.loads_edit.setText("1, 2, 2")
+    dialog.start_button.click()
+    assert dialog.wizard is None and "given twice" in dialog.message.text()
+    dialog.loads_edit.setText("1, 2")
+    dialog.start_button.click()
+    assert dialog.wizard is not None and not dialog.loads_edit.isEnabled()
+    assert not dialog.back_button.isEnabled()  # nothing before the zero
+    dialog.restart_button.click()
+    assert dialog.wizard is None and dialog.loads_edit.isEnabled()
+    assert not dialog.timer.isActive()
+    dialog.close_button.click()
+    assert dialog.result() == QDialog.DialogCode.Rejected
 
 
 def test_tare_now_zeroes_the_readout(window_on, qtbot) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from calibration import CalibrationError, CalibrationStore
 from monitor.acquisition import Acquisition
-from monitor.calibration_wizard import CalibrationWizard, Step
+from monitor.calibration_wizard import CalibrationWizard, Status, Step
 from monitor.feedback import Zone
 from monitor.live_buffer import LiveBuffer
 from monitor.ui import theme
@@ -60,10 +63,11 @@ class CalibrationDialog(QDialog):
         self.unloading_box = QCheckBox("also take readings while unloading (hysteresis)")
         self.unloading_box.setChecked(True)
         self.verify_edit = QLineEdit("2")
+        self.verify_edit.setPlaceholderText("blank: no verification")
         self.name_edit = QLineEdit(acquisition.identity)
         self.name_edit.setPlaceholderText("a name for this sensor (it reports no serial number)")
         self.name_edit.setEnabled(not acquisition.identity)
-        self.start_button = QPushButton("Start")
+        self.start_button = QPushButton("S&tart")
         self.start_button.clicked.connect(self.start)
 
         self.instruction = QLabel("Enter the known loads you have, then Start.")
@@ -88,15 +92,51 @@ class CalibrationDialog(QDialog):
         self.residual_plot.setLabel("left", "residual", units="N")
         self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.muted()))
         self.fit_summary = QLabel("")
-        self.accept_line = QPushButton("Use the straight line")
-        self.accept_line.clicked.connect(lambda: self.accept_fit(second_order=False))
-        self.accept_curve = QPushButton("Use the second-order fit")
-        self.accept_curve.clicked.connect(lambda: self.accept_fit(second_order=True))
-        self.save_button = QPushButton("Save calibration")
-        self.save_button.clicked.connect(self.save)
+        self.fit_summary.setWordWrap(True)
+        self.saved_summary = QLabel("")
+        self.saved_summary.setWordWrap(True)
+        self.saved_summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_summary.setVisible(False)
+        self._make_buttons()
+        self.saved_to: Path | None = None
+        self._shown_status: Status | None = None
         self.setLayout(self._layout())
         self._refresh()
-        self.resize(900, 720)
+        self.resize(900, 640)
+
+    def _make_buttons(self) -> None:
+        self.confirm_zero = self._button(
+            "&Nothing is on it: zero now",
+            lambda: self._act(lambda wizard: wizard.confirm_unloaded()),
+            "Zero on the next still reading although the calibration in force cannot confirm "
+            "that the cell is unloaded",
+        )
+        self.accept_line = self._button(
+            "Use the straight &line", lambda: self.accept_fit(second_order=False)
+        )
+        self.accept_curve = self._button(
+            "Use the second-order &fit", lambda: self.accept_fit(second_order=True)
+        )
+        self.skip_verify = self._button(
+            "S&kip verification",
+            lambda: self._act(lambda wizard: wizard.skip_verification()),
+            "Save without verifying: the result says it was not verified",
+        )
+        self.save_button = self._button("&Save calibration", self.save)
+        self.back_button = self._button(
+            "&Back", lambda: self._act(lambda wizard: wizard.back()), "One step back"
+        )
+        self.retake_button = self._button("&Retake", lambda: self._act(lambda w: w.retake()))
+        self.restart_button = self._button(
+            "Res&tart", self.restart, "Discard every reading and start again from the loads"
+        )
+        self.close_button = self._button("Cancel", self.close_dialog, "Close without saving")
+
+    def _button(self, text: str, action: Callable[[], None], tip: str = "") -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(action)
+        button.setToolTip(tip)
+        return button
 
     def _layout(self) -> QVBoxLayout:
         form = QFormLayout()
@@ -108,8 +148,19 @@ class CalibrationDialog(QDialog):
         form.addRow("Verification load", self.verify_edit)
         form.addRow("Sensor", self.name_edit)
         buttons = QHBoxLayout()
-        for button in (self.start_button, self.accept_line, self.accept_curve, self.save_button):
+        for button in (
+            self.start_button,
+            self.confirm_zero,
+            self.accept_line,
+            self.accept_curve,
+            self.skip_verify,
+            self.save_button,
+        ):
             buttons.addWidget(button)
+        buttons.addStretch(1)
+        for button in (self.back_button, self.retake_button, self.restart_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.close_button)
         column = QVBoxLayout()
         column.addLayout(form)
         column.addWidget(self.instruction)
@@ -120,6 +171,7 @@ class CalibrationDialog(QDialog):
         results.addWidget(self.residual_plot, 3)
         column.addLayout(results, 1)
         column.addWidget(self.fit_summary)
+        column.addWidget(self.saved_summary)
         column.addLayout(buttons)
         return column
 
@@ -136,26 +188,26 @@ class CalibrationDialog(QDialog):
                 device.raw_unit if device else "N",
                 with_unloading=self.unloading_box.isChecked(),
                 verify_n=verify[0] if verify else None,
+                reference=self.acquisition.calibration,
             )
         except CalibrationError as exc:
             self._say(str(exc), alert=True)
             return
         self._say("")
-        self.timer.start()
+        self._refresh()
+
+    def restart(self) -> None:
+        """Back to the loads, every reading discarded (the loads may be changed)."""
+        self.wizard = None
+        self._say("")
         self._refresh()
 
     def accept_fit(self, second_order: bool) -> None:
-        assert self.wizard is not None
-        try:
-            self.wizard.accept_fit(second_order)
-        except CalibrationError as exc:
-            self._say(str(exc), alert=True)
-        if self.wizard.step is Step.VERIFY:
-            self.timer.start()  # capture the verification load
-        self._refresh()
+        self._act(lambda wizard: wizard.accept_fit(second_order))
 
     def save(self) -> None:
-        assert self.wizard is not None
+        if self.wizard is None:
+            return
         name = self.acquisition.identity or self.name_edit.text().strip()
         self.wizard.identity = name
         try:
@@ -167,40 +219,97 @@ class CalibrationDialog(QDialog):
         if not self.acquisition.identity:
             self.acquisition.name_device(name)
         self.acquisition.use_calibration(record.calibration(), announce=True)
-        self._say(f"Saved to {path}; in use from now on.")
-        self.accept()
+        self.saved_to = path
+        self._say("")
+        self._refresh()
+
+    def close_dialog(self) -> None:
+        self.done(QDialog.DialogCode.Accepted if self.saved_to else QDialog.DialogCode.Rejected)
+
+    def _act(self, action: Callable[[CalibrationWizard], object]) -> None:
+        """Run a user's action on the wizard; what it refuses is said, nothing raised."""
+        if self.wizard is None:
+            return
+        try:
+            action(self.wizard)
+        except CalibrationError as exc:
+            self._say(str(exc), alert=True)
+        else:
+            self._say("")
+        self._refresh()
 
     # --- display ------------------------------------------------------------------------
 
     def _feed(self) -> None:
-        assert self.wizard is not None
-        if self.wizard.feed(self.buffer.columns(1.0, ("raw",))["raw"]):
+        wizard = self.wizard
+        if wizard is None:
+            return
+        captured = wizard.feed(self.buffer.columns(1.0, ("raw",))["raw"])
+        if captured:
             self._refresh()
-        if self.wizard.step in (Step.FIT, Step.DONE):
-            self.timer.stop()
+        elif wizard.status != self._shown_status:
+            self._show_status()
+
+    def _show_status(self) -> None:
+        if self.wizard is not None and self.wizard.status != self._shown_status:
+            self._shown_status = self.wizard.status
+            self._say(self.wizard.status.text, alert=self.wizard.status.refused)
 
     def _refresh(self) -> None:
         wizard = self.wizard
         step = wizard.step if wizard else None
+        saved = self.saved_to is not None
         for widget in (self.loads_edit, self.unit_box, self.unloading_box, self.verify_edit):
             widget.setEnabled(wizard is None)
+        self.name_edit.setEnabled(not self.acquisition.identity and not saved)
         self.start_button.setVisible(wizard is None)
-        self.accept_line.setVisible(step is Step.FIT)
+        self.confirm_zero.setVisible(step is Step.TARE)
+        fitted = bool(wizard and wizard.report)
+        self.accept_line.setVisible(step is Step.FIT and fitted)
         offered = bool(wizard and wizard.report and wizard.report.quadratic is not None)
         self.accept_curve.setVisible(step is Step.FIT and offered)
-        self.save_button.setVisible(step is Step.DONE)
+        self.skip_verify.setVisible(step is Step.VERIFY)
+        self.save_button.setVisible(step is Step.DONE and not saved)
+        self.back_button.setVisible(wizard is not None and not saved)
+        self.back_button.setEnabled(step is not Step.TARE)
+        self.retake_button.setVisible(wizard is not None and not saved)
+        self.retake_button.setEnabled(bool(wizard and wizard.can_retake))
+        label = wizard.retake_label() if wizard else ""
+        self.retake_button.setText(f"&Retake {label}" if label else "&Retake")
+        self.restart_button.setVisible(wizard is not None and not saved)
+        self.close_button.setText("&Close" if saved else "Cancel")
+        self.close_button.setToolTip("" if saved else "Close without saving")
+        running = step in (Step.TARE, Step.LOADS, Step.VERIFY) and not saved
+        if running and not self.timer.isActive():
+            self.timer.start()
+        elif not running:
+            self.timer.stop()
+        self._show_readings()
+        self._show_result()
         if wizard is None:
+            self.instruction.setText("Enter the known loads you have, then Start.")
             return
-        self.instruction.setText(wizard.instruction())
-        self.points_table.setRowCount(len(wizard.points))
-        for row, point in enumerate(wizard.points):
+        self.instruction.setText(
+            "Saved: this calibration is in use from now on." if saved else wizard.instruction()
+        )
+        self._show_status()
+
+    def _show_readings(self) -> None:
+        wizard = self.wizard
+        points = wizard.points if wizard else []
+        self.points_table.setRowCount(len(points))
+        for row, point in enumerate(points):
             direction = "unloading" if point.unloading else ("zero" if row == 0 else "loading")
             for column, text in enumerate((f"{point.load_n:.3f}", f"{point.raw:.1f}", direction)):
                 self.points_table.setItem(row, column, QTableWidgetItem(text))
-        if wizard.report is not None:
+        self.residual_plot.clear()
+        self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.muted()))
+        self.fit_summary.setText("")
+        if wizard is not None and wizard.report is not None:
             self._show_fit()
-        if wizard.verification is not None:
-            result = wizard.verification
+        result = wizard.verification if wizard else None
+        self.verdict.setVisible(result is not None)
+        if result is not None:
             verdict = "✓ PASS" if result.passed else "✗ FAIL"
             colour = theme.ZONE_STYLES[Zone.IN if result.passed else Zone.OVER].colour
             self.verdict.setText(
@@ -211,13 +320,17 @@ class CalibrationDialog(QDialog):
                 f"background: {colour.name()}; color: {theme.ON_ZONE.name()};"
                 "padding: 6px; border-radius: 6px;"
             )
-            self.verdict.setVisible(True)
+
+    def _show_result(self) -> None:
+        """What was saved and where, kept on screen until the dialog is closed."""
+        self.saved_summary.setVisible(self.saved_to is not None and self.wizard is not None)
+        if self.saved_to is not None and self.wizard is not None:
+            lines = [*self.wizard.summary(), f"Saved to {self.saved_to}"]
+            self.saved_summary.setText("\n".join(lines))
 
     def _show_fit(self) -> None:
         report = self.wizard.report
         loads = np.array([p.load_n for p in self.wizard.points])
-        self.residual_plot.clear()
-        self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.muted()))
         for residuals, colour, name in (
             (report.residuals_n, theme.ZONE_STYLES[Zone.UNDER].colour, "straight line"),
             (report.quadratic_residuals_n, theme.ZONE_STYLES[Zone.OVER].colour, "second order"),
