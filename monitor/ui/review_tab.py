@@ -1,20 +1,21 @@
 """Review a recording: the whole session at a glance, a zoomed stretch, bands, segments,
-events, and how well each segment kept its band.
+markers, and how well each segment kept its band.
 
 The overview shows the whole file from its min/max pyramid; dragging the highlighted range
 on it (or zooming the detail plot) chooses what the detail shows, read from the file at the
 resolution the screen can use. Only the segment figures read every sample, once per file.
+Times run from the recording's first sample; the trace is coloured by zone (with a legend
+saying which is which) and shown, like every figure, in the user's unit.
 
-A file opens whole or not at all: everything shown is read before anything on screen
-changes, so a damaged file leaves its reason and the previous file's view as it was. What a
-file says (client, notes, labels) is shown as plain text, cut to a length a screen can hold.
+A file opens whole or not at all: everything shown is read (``monitor.review``) before
+anything on screen changes, so a damaged file leaves its reason and the previous file's view
+as it was. What a file says (client, notes, labels) is shown as plain text, cut to a length a
+screen can hold.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
     QPushButton,
     QSizePolicy,
     QTableWidget,
@@ -35,103 +37,85 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calibration.units import Unit
 from monitor.feedback import Zone
-from monitor.segment_stats import SegmentStats, segment_stats
+from monitor.review import (
+    KPA,
+    ZONES,
+    Marker,
+    ReviewData,
+    clock,
+    envelope_points,
+    force_kpa,
+    kpa_in,
+    read_review,
+    short_text,
+    stats_columns,
+    stats_row,
+    title_of,
+    write_segment_csv,
+    zone_links,
+)
+from monitor.segment_stats import SegmentStats
 from monitor.ui import theme
 from recordings import RecordingError, ReviewFile
 from recordings.reader import Envelope
-from recordings.schema import EVENTS_DATASET, SEGMENTS_DATASET
 
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 DETAIL_POINTS = 4000  # about two screen widths: min/max pairs keep every peak
 OVERVIEW_POINTS = 2000
+#: Choosing a marker shows this much around it (or the current zoom, when narrower).
+MARKER_VIEW_S = 20.0
 #: Events drawn on the plots; connection chatter (connected, closed) would only clutter.
 SHOWN_EVENTS = {"marker", "gap", "error", "tare", "drift", "calibration", "continued"}
-STATS_COLUMNS = (
-    "Muscle",
-    "Side",
-    "Technique",
-    "Band kPa",
-    "Duration",
-    "Pressed",
-    "In band",
-    "Mean kPa",
-    "Peak kPa",
-    "CV",
-    "Longest hold",
-)
-
-
-#: Characters of a file's text shown at most: a label laid out 50 MB of notes for minutes.
-NAME_CHARS, NOTES_CHARS = 60, 400
-
-
-def _short(value: object, limit: int = NAME_CHARS) -> str:
-    """Text from a file cut to ``limit`` characters, on one line."""
-    text = str(value)
-    cut = text[:limit].replace("\r", " ").replace("\n", " ")
-    return cut if len(text) <= limit else f"{cut}… ({len(text) - limit:,} more characters)"
-
-
-def _seconds(value: float) -> str:
-    if not math.isfinite(value):
-        return "—"
-    minutes, seconds = divmod(round(value), 60)
-    return f"{minutes}:{seconds:02d}" if minutes else f"{seconds} s"
-
-
-def _when(iso: object) -> str:
-    """A recording's start as a person reads it (local time of the recording, to the minute)."""
-    try:
-        return datetime.fromisoformat(str(iso)).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return "at an unknown time"
-
-
-def _number(value: float, suffix: str = "", decimals: int = 0) -> str:
-    return "—" if not math.isfinite(value) else f"{value:.{decimals}f}{suffix}"
-
-
-def stats_row(stats: SegmentStats) -> list[str]:
-    band = (
-        f"{stats.band_low_kpa:.0f}–{stats.band_high_kpa:.0f}"
-        if math.isfinite(stats.band_low_kpa)
-        else "no PPT"
-    )
-    return [
-        _short(stats.muscle),
-        _short(stats.side),
-        _short(stats.technique),
-        band,
-        _seconds(stats.duration_s),
-        _seconds(stats.contact_s),
-        _number(stats.in_band_pct, " %"),
-        _number(stats.mean_kpa),
-        _number(stats.peak_kpa),
-        _number(stats.cv_pct, " %", 1),
-        _seconds(stats.longest_hold_s),
-    ]
+#: What the legend calls each zone's colour: the zone words of the live display.
+ZONE_NAMES = {zone: theme.ZONE_STYLES[zone].text.lower() for zone in ZONES if zone} | {
+    None: "no band"
+}
 
 
 class _SessionPlot(pg.PlotWidget):
-    """Pressure over session time with segment bands and event lines."""
+    """Pressure over time from the recording's start, one curve per zone, with segment bands
+    and event lines."""
 
-    def __init__(self) -> None:
+    def __init__(self, legend: bool = False) -> None:
         super().__init__(background=theme.background())
         self.setMenuEnabled(False)
         self.showGrid(x=True, y=True, alpha=0.15)
-        self.setLabel("bottom", "session time", units="s")
-        self.setLabel("left", "kPa")
-        self.curve = self.plot(pen=pg.mkPen(theme.foreground(), width=1.5))
+        self.setLabel("bottom", "time from the recording's start", units="s")
+        if legend:  # so that colour is not alone: each zone's colour named
+            self.addLegend(offset=(10, 5), labelTextColor=theme.foreground(), colCount=4)
+        self.curves = {
+            zone: self.plot(
+                pen=pg.mkPen(
+                    theme.ZONE_STYLES[zone].colour if zone else theme.foreground(), width=2
+                ),
+                name=ZONE_NAMES[zone],
+            )
+            for zone in ZONES
+        }
         self._decorations: list[object] = []
 
-    def decorate(self, segments: np.ndarray, events: np.ndarray, labels: bool) -> None:
+    def show_trace(self, t: np.ndarray, values: np.ndarray, links: dict) -> None:
+        # Only finite points, no link to a missing one: pyqtgraph's path from a connect array
+        # crashed on a file whose times were all NaN.
+        keep = np.isfinite(t) & np.isfinite(values)
+        joined = keep & np.append(keep[1:], False)
+        for zone, curve in self.curves.items():
+            connect = (links[zone] & joined)[keep].astype(np.int32)
+            curve.setData(t[keep], values[keep], connect=connect)
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """What is drawn: times from the start and values in the unit (all zones together)."""
+        x, y = self.curves[None].getData()
+        return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
+
+    def decorate(self, view: ReviewData, unit: Unit, labels: bool) -> None:
         for item in self._decorations:
             self.removeItem(item)
         self._decorations = []
         band_colour = QColor(theme.ZONE_STYLES[Zone.IN].colour)
-        for index, row in enumerate(segments):
-            start, end = float(row["t_start"]), float(row["t_end"])
+        for index, row in enumerate(view.segments):
+            start, end = float(row["t_start"]) - view.origin, float(row["t_end"]) - view.origin
             shade = QColor(theme.surface() if index % 2 else theme.background())
             shade.setAlpha(255)
             stripe = pg.LinearRegionItem(
@@ -139,7 +123,9 @@ class _SessionPlot(pg.PlotWidget):
             )
             stripe.setZValue(-20)
             self._add(stripe)
-            low, high = float(row["band_low_kpa"]), float(row["band_high_kpa"])
+            low, high = kpa_in(
+                unit, [float(row["band_low_kpa"]), float(row["band_high_kpa"])], view.area_cm2
+            )
             if math.isfinite(low) and math.isfinite(high):
                 band = QGraphicsRectItem(QRectF(start, low, end - start, high - low))
                 fill = QColor(band_colour)
@@ -152,25 +138,29 @@ class _SessionPlot(pg.PlotWidget):
                 self._add(band)
             if labels:
                 title = pg.TextItem(
-                    _short(f"{row['muscle']} {row['side']}".replace(" —", "")),
+                    short_text(f"{row['muscle']} {row['side']}".replace(" —", "")),
                     color=theme.muted(),
                     anchor=(0, 0),
                 )
                 title.setPos(start, high if math.isfinite(high) else 0)
                 self._add(title)
-        for row in events:
-            if row["kind"] not in SHOWN_EVENTS:
-                continue
+        shown = [row for row in view.events if row["kind"] in SHOWN_EVENTS]
+        for index, row in enumerate(shown):
             colour = theme.alert() if row["kind"] in ("gap", "error") else theme.foreground()
             # The label is a format string to pyqtgraph: braces from the file are escaped.
-            label = _short(row["label"] or row["kind"]).replace("{", "{{").replace("}", "}}")
+            label = short_text(row["label"] or row["kind"]).replace("{", "{{").replace("}", "}}")
             line = pg.InfiniteLine(
-                float(row["t"]),
+                float(row["t"]) - view.origin,
                 angle=90,
                 movable=False,
                 pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
                 label=label if labels else None,
-                labelOpts={"position": 0.95, "color": colour, "fill": theme.surface()},
+                # Neighbouring labels at four heights in turn, so that close ones do not overlap.
+                labelOpts={
+                    "position": 0.9 - 0.1 * (index % 4),
+                    "color": colour,
+                    "fill": theme.surface(),
+                },
             )
             self._add(line)
 
@@ -179,38 +169,41 @@ class _SessionPlot(pg.PlotWidget):
         self._decorations.append(item)
 
 
-@dataclass(frozen=True)
-class _View:
-    """Everything a file shows, read before the screen changes."""
-
-    area_cm2: float
-    span: tuple[float, float]
-    title: str
-    overview: Envelope
-    segments: np.ndarray
-    events: np.ndarray
-    stats: list[SegmentStats]
-
-
 class ReviewTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.file: ReviewFile | None = None
+        self.view: ReviewData | None = None
         self.stats: list[SegmentStats] = []
+        self.markers: list[Marker] = []
+        self.unit = KPA
         self.area_cm2 = 1.0
         self.open_button = QPushButton("Open recording…")
         self.open_button.setToolTip("Open a session file (Ctrl+O)")
         self.open_button.clicked.connect(self.choose_file)
+        self.export_button = QPushButton("Export table…")
+        self.export_button.setToolTip("Save the per-segment figures as CSV, for a spreadsheet")
+        self.export_button.clicked.connect(self.choose_export)
+        self.export_button.setEnabled(False)
         self.title = QLabel("No recording open.")
         self.title.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {theme.alert().name()};")
-        for label in (self.title, self.problem):  # a file's text is never markup
+        self.note = QLabel()  # what was done (the table exported), in plain words
+        self.note.setStyleSheet(f"color: {theme.muted().name()};")
+        for label in (self.title, self.problem, self.note):  # a file's text is never markup
             label.setTextFormat(Qt.TextFormat.PlainText)
             # A word longer than the window (a path, notes without spaces) is clipped here
             # rather than widen the window past the screen.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._syncing = False
+        self._make_plots()
+        self._make_lists()
+        self._lay_out()
+        self._set_axis_unit()
+
+    def _make_plots(self) -> None:
         self.overview = _SessionPlot()
         self.overview.setMouseEnabled(x=False, y=False)
         self.overview.setMaximumHeight(170)
@@ -219,12 +212,21 @@ class ReviewTab(QWidget):
         )
         self.range.setZValue(10)
         self.overview.addItem(self.range)
-        self.detail = _SessionPlot()
+        self.detail = _SessionPlot(legend=True)
         self.detail.setMouseEnabled(x=True, y=False)
         self.range.sigRegionChanged.connect(self._range_moved)
         self.detail.sigXRangeChanged.connect(self._detail_zoomed)
-        self.table = QTableWidget(0, len(STATS_COLUMNS))
-        self.table.setHorizontalHeaderLabels(STATS_COLUMNS)
+
+    def _make_lists(self) -> None:
+        self.marker_list = QListWidget()
+        self.marker_list.setToolTip("Markers set while recording: choose one to see it")
+        self.marker_list.setMaximumWidth(260)
+        self.marker_list.currentRowChanged.connect(self.show_marker)
+        self.marker_list.itemActivated.connect(
+            lambda item: self.show_marker(self.marker_list.row(item))
+        )
+        self.table = QTableWidget(0, len(stats_columns(self.unit)))
+        self.table.setHorizontalHeaderLabels(stats_columns(self.unit))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -234,16 +236,27 @@ class ReviewTab(QWidget):
             "Pressed: time at 10 kPa or more. In band, mean and CV are of the pressed time. "
             "Double-click a row to zoom to it."
         )
+
+    def _lay_out(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.open_button)
         top.addWidget(self.title, 1)
+        top.addWidget(self.export_button)
+        markers = QVBoxLayout()
+        markers.addWidget(QLabel("Markers"))
+        markers.addWidget(self.marker_list, 1)
+        plots = QHBoxLayout()
+        plots.addWidget(self.detail, 1)
+        plots.addLayout(markers)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.problem)
+        said = QHBoxLayout()  # one line for what went wrong and what was done
+        said.addWidget(self.problem, 1)
+        said.addWidget(self.note, 1)
+        layout.addLayout(said)
         layout.addWidget(self.overview, 2)
-        layout.addWidget(self.detail, 5)
+        layout.addLayout(plots, 5)
         layout.addWidget(self.table, 2)
-        self._syncing = False
 
     # --- opening ------------------------------------------------------------------------
 
@@ -263,7 +276,7 @@ class ReviewTab(QWidget):
             self.problem.setText(f"Cannot open {path.name}: {exc}")
             return False
         try:
-            view = self._read_view(review)
+            view = read_review(review, OVERVIEW_POINTS)
         except RecordingError as exc:
             review.close()
             self.problem.setText(f"Cannot open {path.name}: {exc}")
@@ -271,6 +284,7 @@ class ReviewTab(QWidget):
         self.close_file()
         self.file = review
         self.problem.setText("")
+        self.note.setText("")
         self._show(view)
         return True
 
@@ -279,45 +293,38 @@ class ReviewTab(QWidget):
             self.file.close()
             self.file = None
 
-    def _read_view(self, review: ReviewFile) -> _View:
-        session = review.session
-        area = float(session.get("probe_area_cm2", 1.0))  # the reader checked it
-        t0, t1 = review.time_span()
-        if not (math.isfinite(t0) and math.isfinite(t1)):
-            t0, t1 = 0.0, 0.0
-        segments = review.table(SEGMENTS_DATASET)
-        notes = str(session.get("notes", "")).strip()
-        title = (
-            f"{review.path.name} · {_short(session.get('client') or 'no client')}"
-            f" · started {_when(session.get('start_time'))} · {_seconds(t1 - t0)}"
-            f" · probe {area:g} cm²" + (f"\nNotes: {_short(notes, NOTES_CHARS)}" if notes else "")
-        )
-        return _View(
-            area_cm2=area,
-            span=(t0, t1),
-            title=title,
-            overview=review.envelope(t0, t1, OVERVIEW_POINTS),
-            segments=segments,
-            events=review.table(EVENTS_DATASET),
-            stats=[_segment_figures(review, row, area) for row in segments],
-        )
+    def set_unit(self, unit: Unit) -> None:
+        """Show every value in ``unit`` (a ``calibration.units`` unit), the view kept."""
+        self.unit = unit
+        self._set_axis_unit()
+        if self.view is not None:
+            region = self.range.getRegion()
+            self._show(self.view)
+            self.range.setRegion(region)
 
-    def _show(self, view: _View) -> None:
-        t0, t1 = view.span
+    def _set_axis_unit(self) -> None:
+        for plot in (self.overview, self.detail):
+            plot.setLabel("left", self.unit.symbol)
+        self.table.setHorizontalHeaderLabels(stats_columns(self.unit))
+
+    def _show(self, view: ReviewData) -> None:
+        self.view = view
         self.area_cm2 = view.area_cm2
-        self.title.setText(view.title)
+        self.title.setText(title_of(view))
         self._draw(self.overview, view.overview)
-        self.overview.decorate(view.segments, view.events, labels=False)
-        self.detail.decorate(view.segments, view.events, labels=True)
-        self.overview.setXRange(t0, t1, padding=0.01)
+        self.overview.decorate(view, self.unit, labels=False)
+        self.detail.decorate(view, self.unit, labels=True)
+        self.overview.setXRange(0.0, view.duration_s, padding=0.01)
         self.stats = view.stats
         self._fill_table()
-        self.range.setRegion((t0, t1))
+        self._fill_markers(view.markers)
+        self.export_button.setEnabled(bool(self.stats))
+        self.range.setRegion((0.0, view.duration_s))
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self.stats))
         for row, stats in enumerate(self.stats):
-            for column, text in enumerate(stats_row(stats)):
+            for column, text in enumerate(stats_row(stats, self.unit, self.area_cm2)):
                 item = QTableWidgetItem(text)
                 if column >= 3:
                     item.setTextAlignment(
@@ -325,19 +332,34 @@ class ReviewTab(QWidget):
                     )
                 self.table.setItem(row, column, item)
 
+    def _fill_markers(self, markers: list[Marker]) -> None:
+        self.markers = markers
+        self.marker_list.blockSignals(True)
+        self.marker_list.clear()
+        self.marker_list.addItems(
+            [f"{clock(marker.t)}  {short_text(marker.label)}" for marker in markers]
+            or ["(no markers)"]
+        )
+        self.marker_list.setEnabled(bool(markers))
+        self.marker_list.setCurrentRow(-1)
+        self.marker_list.blockSignals(False)
+
     # --- zoom ---------------------------------------------------------------------------
 
     def _draw(self, plot: _SessionPlot, envelope: Envelope) -> None:
-        t = np.repeat(envelope.t, 2)
-        values = np.column_stack([envelope.low, envelope.high]).ravel()
-        plot.curve.setData(t, _kpa(values, self.area_cm2))
+        assert self.view is not None
+        t, force = envelope_points(envelope)
+        kpa = force_kpa(force, self.area_cm2)
+        values = kpa_in(self.unit, kpa, self.area_cm2)
+        plot.show_trace(t - self.view.origin, values, zone_links(t, kpa, self.view.segments))
 
     def _draw_detail(self, t0: float, t1: float) -> None:
-        """The detail from the file; a stretch that cannot be read (a garbled chunk) leaves
-        its reason and the detail as it was."""
-        assert self.file is not None
+        """The detail from the file (``t0``, ``t1`` from the recording's start); a stretch
+        that cannot be read (a garbled chunk) leaves its reason and the detail as it was."""
+        assert self.file is not None and self.view is not None
+        origin = self.view.origin
         try:
-            envelope = self.file.envelope(t0, t1, DETAIL_POINTS)
+            envelope = self.file.envelope(origin + t0, origin + t1, DETAIL_POINTS)
         except RecordingError as exc:
             self.problem.setText(f"Cannot show {t0:.1f}–{t1:.1f} s: {exc}")
             return
@@ -362,14 +384,40 @@ class ReviewTab(QWidget):
 
     def zoom_to_segment(self, row: int, _: int = 0) -> None:
         stats = self.stats[row]
+        origin = self.view.origin if self.view else 0.0
         margin = 0.05 * max(stats.duration_s, 1.0)
-        self.range.setRegion((stats.t_start - margin, stats.t_end + margin))
+        self.range.setRegion((stats.t_start - origin - margin, stats.t_end - origin + margin))
 
+    def show_marker(self, row: int) -> None:
+        """Centre the detail on marker ``row``, at the current zoom or MARKER_VIEW_S."""
+        if not 0 <= row < len(self.markers):
+            return
+        t0, t1 = self.range.getRegion()
+        half = min(t1 - t0, MARKER_VIEW_S) / 2
+        at = self.markers[row].t
+        self.range.setRegion((at - half, at + half))
 
-def _kpa(force_n: np.ndarray, area_cm2: float) -> np.ndarray:
-    return np.asarray(force_n, dtype=np.float64) * 10.0 / area_cm2
+    # --- export -------------------------------------------------------------------------
 
+    def choose_export(self) -> None:
+        if self.view is None or self.file is None:
+            return
+        suggested = self.file.path.with_name(self.file.path.stem + "-segments.csv")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the segment table", str(suggested), "CSV (*.csv)"
+        )
+        if path:
+            self.export_table(Path(path))
 
-def _segment_figures(review: ReviewFile, segment: np.void, area_cm2: float) -> SegmentStats:
-    t, force = review.samples_between(float(segment["t_start"]), float(segment["t_end"]))
-    return segment_stats(segment, t, _kpa(force, area_cm2))
+    def export_table(self, path: Path) -> bool:
+        """The per-segment table as CSV in the unit shown; says where it went or why not."""
+        if self.view is None:
+            return False
+        try:
+            write_segment_csv(path, self.view, self.unit)
+        except OSError as exc:
+            self.problem.setText(f"Table not exported: {exc}")
+            return False
+        self.problem.setText("")
+        self.note.setText(f"Table exported to {path}")
+        return True
