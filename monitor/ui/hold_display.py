@@ -52,19 +52,29 @@ class HoldBar(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         whole = QRectF(self.rect())
         fill = theme.ZONE_STYLES[Zone.IN].colour
-        painter.setBrush(fill if self._reached else theme.surface())
+        painter.setBrush(theme.surface())
         painter.drawRoundedRect(whole, self.RADIUS, self.RADIUS)
-        if not self._reached and self._progress > 0:
-            width = max(2 * self.RADIUS, whole.width() * min(self._progress, 1.0))
+        filled = QRectF(whole)
+        if self._reached:
             painter.setBrush(fill)
-            painter.drawRoundedRect(
-                QRectF(whole.left(), whole.top(), width, whole.height()), self.RADIUS, self.RADIUS
-            )
+            painter.drawRoundedRect(whole, self.RADIUS, self.RADIUS)
+        elif self._progress > 0:
+            filled.setWidth(max(2 * self.RADIUS, whole.width() * min(self._progress, 1.0)))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(filled, self.RADIUS, self.RADIUS)
+        else:
+            filled.setWidth(0)
         font = QFont(self.font())
         font.setBold(True)
         painter.setFont(font)
-        painter.setPen(theme.ON_ZONE if self._reached else theme.foreground())
-        painter.drawText(whole, Qt.AlignmentFlag.AlignCenter, self._text)
+        # The words cross the fill's edge: on the fill in the words' colour for a zone, on the
+        # rest in the text colour, so every letter has its contrast.
+        rest = QRectF(filled.right(), whole.top(), whole.right() - filled.right(), whole.height())
+        for clip, colour in ((filled, theme.on_zone()), (rest, theme.foreground())):
+            if clip.width() > 0:
+                painter.setClipRect(clip)
+                painter.setPen(colour)
+                painter.drawText(whole, Qt.AlignmentFlag.AlignCenter, self._text)
         painter.end()
 
 

@@ -30,6 +30,10 @@ from monitor.ui import theme
 _EDGE_WIDTH = 3  # the band's edges, in pixels
 _EDGE_OVERHANG = 6  # how far they reach past the bar
 _MARKER_GAP = 4  # between the bar and the marker's tip
+#: The zones' shading on the bar: their colours at this opacity (out of 255) over the
+#: background; the over zone's hatching on top at HATCH_ALPHA.
+TINT_ALPHA = 50
+HATCH_ALPHA = 120
 
 
 class PressureGauge(QWidget):
@@ -74,7 +78,7 @@ class PressureGauge(QWidget):
     def _background_for(self, frame: LiveFrame) -> QPixmap:
         ratio = self.devicePixelRatioF()
         backdrop = self._backdrop()
-        key = (self.size().toTuple(), ratio, backdrop.rgba(), _scale_of(frame))
+        key = (self.size().toTuple(), ratio, backdrop.rgba(), theme.theme_name(), _scale_of(frame))
         if self._background is None or self._background[0] != key:
             pixmap = QPixmap(self.size() * ratio)
             pixmap.setDevicePixelRatio(ratio)
@@ -163,10 +167,10 @@ class _Painter:
         colour = QColor(theme.ZONE_STYLES[zone].colour)
         top, bottom = self.y_of(end), self.y_of(start)
         rect = QRectF(self.bar.left(), top, self.bar.width(), bottom - top)
-        colour.setAlpha(70)
+        colour.setAlpha(TINT_ALPHA)
         self.p.fillRect(rect, QBrush(colour))
         if pattern != Qt.BrushStyle.SolidPattern:
-            colour.setAlpha(120)
+            colour.setAlpha(HATCH_ALPHA)
             self.p.fillRect(rect, QBrush(colour, pattern))
         words = {Zone.UNDER: "UNDER", Zone.IN: "TARGET", Zone.OVER: "OVER"}[zone]
         self.p.setPen(theme.ZONE_STYLES[zone].colour)

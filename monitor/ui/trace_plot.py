@@ -1,4 +1,5 @@
-"""The last 30 s as context: the band as a stripe, the trace coloured by zone."""
+"""The last 30 s as context: the band as a stripe named in the chosen unit, the trace coloured by
+zone, markers as lines whose labels never cover each other, side changes drawn apart."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from PySide6.QtGui import QBrush, QGradient, QLinearGradient, QPainter, QPen, QT
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from monitor.feedback import Zone
-from monitor.live_view import LiveFrame
+from monitor.live_view import LiveFrame, Marker, MarkerKind
 from monitor.ui import theme
 
 #: Where ``_WideCurve`` draws its 1-pixel passes, in pixels: together a line 2 pixels wide
@@ -16,6 +17,12 @@ from monitor.ui import theme
 _PASSES = ((0, 0), (1, 0), (0, 1))
 #: The curve's width in pixels: one min/max pair per this many pixels is all it can show.
 PEN_WIDTH = 1 + max(max(offset) for offset in _PASSES)
+#: The band's stripe: the in-band colour at this opacity (out of 255) over the background.
+BAND_ALPHA = 60
+#: Marker labels take rows from the top down to this share of the plot's height.
+MARKER_ROWS_SHARE = 0.6
+MARKER_GAP_PX = 4  # between two labels in a row
+SIDE_LINE_WIDTH = 4
 
 
 class _WideCurve(pg.PlotCurveItem):
@@ -58,64 +65,175 @@ class TracePlot(pg.PlotWidget):
         self.hideButtons()
         self.showGrid(x=True, y=True, alpha=0.15)
         self.setLabel("bottom", "seconds ago")
+        self._window_s = window_s
         self.setXRange(-window_s, 0, padding=0)
         for axis in ("left", "bottom"):  # unchanged between frames: blit them from a cache
             self.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        band_colour = theme.ZONE_STYLES[Zone.IN].colour
-        self.band = pg.LinearRegionItem(
-            orientation="horizontal",
-            movable=False,
-            brush=pg.mkBrush(band_colour.red(), band_colour.green(), band_colour.blue(), 60),
-            pen=pg.mkPen(band_colour, width=2),
-        )
+        self.band = pg.LinearRegionItem(orientation="horizontal", movable=False)
         self.addItem(self.band)
+        #: The band in the chosen unit, at the stripe's top left.
+        self.band_label = pg.TextItem("", anchor=(0, 0))
+        self.band_label.setZValue(5)
+        self.addItem(self.band_label)
         self.curve = _WideCurve(pen=_zone_pen(None))
         self.addItem(self.curve)
         # The frame already holds min/max pairs, one per pen width: nothing to downsample.
         self._scale: tuple[float, str] | None = None
-        self._band: object = ()  # not yet shown (None means: no band)
-        self._marker_lines: list[pg.InfiniteLine] = []
+        self._band: tuple = ()  # (band, its label) shown; () before the first frame
+        self._markers: list[_MarkerItem] = []
         self.getViewBox().sigResized.connect(self._resized)
+        theme.follow_theme(self, self._restyle)
 
     def _resized(self, view_box: pg.ViewBox) -> None:
         self.points_changed.emit(2 * max(1, int(view_box.width()) // PEN_WIDTH))
+        self._layout_markers()
 
     def set_window(self, window_s: float) -> None:
+        self._window_s = window_s
         self.setXRange(-window_s, 0, padding=0)
+        self._place_band_label()
+        self._layout_markers()
 
     def show_frame(self, frame: LiveFrame) -> None:
-        self._show_markers(frame.markers)
         if self._scale != (frame.scale_max, frame.unit.symbol):
             self._scale = (frame.scale_max, frame.unit.symbol)
             self.setYRange(0, frame.scale_max, padding=0.02)
             self.setLabel("left", frame.unit.symbol)
-        if frame.band != self._band:
-            self._band = frame.band
+        if (frame.band, frame.band_label) != self._band:
+            self._band = (frame.band, frame.band_label)
             self.band.setVisible(frame.band is not None)
+            self.band_label.setVisible(frame.band is not None)
             if frame.band is not None:
                 self.band.setRegion(frame.band)
+                self.band_label.setText(f"target {frame.band_label}")
+                self._place_band_label()
             self.curve.setPen(_zone_pen(frame.band))
+        self._show_markers(frame.markers)
         self.curve.setData(frame.t, frame.value)
 
-    def _show_markers(self, markers: tuple[tuple[float, str], ...]) -> None:
-        """Vertical lines with their labels, reusing the line items frame after frame."""
-        while len(self._marker_lines) < len(markers):
-            line = pg.InfiniteLine(
-                angle=90,
-                movable=False,
-                pen=pg.mkPen(theme.foreground(), width=2, style=Qt.PenStyle.DashLine),
-                label="",
-                labelOpts={"position": 0.92, "color": theme.foreground(), "fill": theme.surface()},
-            )
-            self.addItem(line)
-            self._marker_lines.append(line)
-        for index, line in enumerate(self._marker_lines):
-            shown = index < len(markers)
-            line.setVisible(shown)
-            if shown:
-                when, label, _ = markers[index]
-                line.setValue(when)
-                line.label.setFormat(label)
+    def _shown_band(self) -> tuple[float, float] | None:
+        return self._band[0] if self._band else None
+
+    def _place_band_label(self) -> None:
+        band = self._shown_band()
+        if band is not None:
+            self.band_label.setPos(-self._window_s, band[1])
+
+    def _restyle(self) -> None:
+        """Every colour held in an item, from the theme in force."""
+        if self.plotItem is None:  # closed
+            return
+        colours = theme.colours()
+        self.setBackground(colours.background)
+        for name in ("left", "bottom"):
+            axis = self.getAxis(name)
+            axis.setPen(pg.mkPen(colours.muted))
+            axis.setTextPen(pg.mkPen(colours.muted))
+        inside = colours.inside
+        self.band.setBrush(pg.mkBrush(inside.red(), inside.green(), inside.blue(), BAND_ALPHA))
+        for edge in self.band.lines:
+            edge.setPen(pg.mkPen(inside, width=2))
+        self.band_label.setColor(colours.foreground)
+        self.band_label.fill = pg.mkBrush(colours.surface)
+        self.band_label.update()
+        self.curve.setPen(_zone_pen(self._shown_band()))
+        for item in self._markers:
+            item.restyle()
+
+    def _show_markers(self, markers: tuple[Marker, ...]) -> None:
+        """Vertical lines with their labels, reusing the items frame after frame."""
+        while len(self._markers) < len(markers):
+            self._markers.append(_MarkerItem(self))
+        for index, item in enumerate(self._markers):
+            item.show(markers[index] if index < len(markers) else None)
+        if markers:  # they move every frame
+            self._layout_markers()
+
+    def _layout_markers(self) -> None:
+        """Labels in rows from the top, so that none covers another: each goes in the first
+        row where it fits, side changes first and then the newest first; one that fits in no
+        row is left out (its line stays)."""
+        view = self.getViewBox()
+        shown = [item for item in self._markers if item.marker is not None]
+        if not shown or view.height() <= 0 or view.width() <= 0:
+            return
+        (x_low, x_high), (y_low, y_high) = view.viewRange()
+        px_per_s = view.width() / (x_high - x_low)
+        row_px = max(item.height() for item in shown) + MARKER_GAP_PX
+        rows = max(1, int(view.height() * MARKER_ROWS_SHARE // row_px))
+        data_per_px = (y_high - y_low) / view.height()
+        taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
+        for item in sorted(shown, key=_placing_order):
+            right = (item.marker.t - x_low) * px_per_s
+            span = (right - item.width() - MARKER_GAP_PX, right)
+            row = free_row(taken, *span)
+            if row is not None:
+                taken[row].append(span)
+            item.place(None if row is None else y_high - row * row_px * data_per_px)
+
+
+def _placing_order(item: _MarkerItem) -> tuple[bool, float]:
+    return item.marker.kind is not MarkerKind.SIDE, -item.marker.t
+
+
+def free_row(taken: list[list[tuple[float, float]]], left: float, right: float) -> int | None:
+    """The first row whose labels all lie clear of ``left``..``right``, or None."""
+    for row, spans in enumerate(taken):
+        if all(right <= start or left >= end for start, end in spans):
+            return row
+    return None
+
+
+class _MarkerItem:
+    """One marker: its vertical line and its label (left of the line, ending at it, so the
+    newest marker's label is on screen)."""
+
+    def __init__(self, plot: pg.PlotWidget) -> None:
+        self.marker: Marker | None = None
+        self.line = pg.InfiniteLine(angle=90, movable=False)
+        self.label = pg.TextItem("", anchor=(1, 0))
+        self.label.setZValue(10)
+        plot.addItem(self.line)
+        plot.addItem(self.label)
+
+    def show(self, marker: Marker | None) -> None:
+        previous, self.marker = self.marker, marker
+        self.line.setVisible(marker is not None)
+        if marker is None:
+            self.label.setVisible(False)
+            return
+        self.line.setValue(marker.t)
+        if previous is None or previous[1:] != marker[1:]:  # a new label or kind
+            self.restyle()
+            side = marker.kind is MarkerKind.SIDE
+            self.label.setText(marker.label.upper() if side else marker.label)
+
+    def width(self) -> float:
+        return self.label.textItem.boundingRect().width()
+
+    def height(self) -> float:
+        return self.label.textItem.boundingRect().height()
+
+    def place(self, y: float | None) -> None:
+        self.label.setVisible(y is not None)
+        if y is not None:
+            self.label.setPos(self.marker.t, y)
+
+    def restyle(self) -> None:
+        colours = theme.colours()
+        side = self.marker is not None and self.marker.kind is MarkerKind.SIDE
+        if side:  # solid and wide, in a colour no zone has, its words on that colour
+            self.line.setPen(pg.mkPen(colours.side, width=SIDE_LINE_WIDTH))
+            self.label.setColor(colours.on_zone)
+            self.label.fill = pg.mkBrush(colours.side)
+        else:
+            self.line.setPen(pg.mkPen(colours.foreground, width=2, style=Qt.PenStyle.DashLine))
+            self.label.setColor(colours.foreground)
+            self.label.fill = pg.mkBrush(colours.surface)
+        font = self.label.textItem.font()
+        font.setBold(side)
+        self.label.setFont(font)
+        self.label.update()
 
 
 def _zone_pen(band: tuple[float, float] | None) -> QPen:
@@ -123,7 +241,7 @@ def _zone_pen(band: tuple[float, float] | None) -> QPen:
     coordinates, which is where the curve paints); grey without a band. One pixel wide:
     ``_WideCurve`` widens it."""
     if band is None:
-        return pg.mkPen(theme.NO_BAND.colour, width=1)
+        return pg.mkPen(theme.colours().no_signal, width=1)
     low, high = band
     gradient = QLinearGradient(0.0, low, 0.0, high)  # stops 0 and 1 are the band's edges
     gradient.setSpread(QGradient.Spread.PadSpread)  # below low and above high: the end colours
