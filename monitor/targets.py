@@ -12,11 +12,56 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from calibration.units import Unit, from_display, to_display, unit_named
+
 TECHNIQUES = ("light", "moderate", "deep", "ischemic compression")
 KPA, NEWTON, PERCENT_PPT = "kPa", "N", "% PPT"
 BASES = (KPA, NEWTON, PERCENT_PPT)
 #: A relative band above this share of the threshold is certainly a typing error.
 MAX_PERCENT_PPT = 150.0
+_UNITS = {KPA: unit_named("kPa"), NEWTON: unit_named("N")}
+
+
+def _absolute_to_kpa(value: float, basis: str, probe_area_cm2: float) -> float:
+    """``value`` in kPa or N on the probe, as pressure in kPa."""
+    newtons = from_display(value, _UNITS[basis], probe_area_cm2)
+    return float(to_display(newtons, _UNITS[KPA], probe_area_cm2))
+
+
+def _kpa_to_absolute(kpa: float, basis: str, probe_area_cm2: float) -> float:
+    newtons = from_display(kpa, _UNITS[KPA], probe_area_cm2)
+    return float(to_display(newtons, _UNITS[basis], probe_area_cm2))
+
+
+def convert_band(
+    limits: tuple[float, float],
+    basis: str,
+    to_basis: str,
+    probe_area_cm2: float,
+    ppt_kpa: float | None = None,
+) -> tuple[float, float] | None:
+    """The band ``limits`` in ``basis`` said in ``to_basis`` for this probe and threshold;
+    None when they cannot be (to or from % of PPT without the client's PPT), so that a band in
+    kPa is never read as the same numbers in %."""
+    if basis == to_basis:
+        return limits
+    ppt = ppt_kpa if ppt_kpa is not None and math.isfinite(ppt_kpa) and ppt_kpa > 0 else 0.0
+    if PERCENT_PPT in (basis, to_basis) and not ppt:
+        return None
+    low, high = (
+        (
+            value / 100 * ppt
+            if basis == PERCENT_PPT
+            else _absolute_to_kpa(value, basis, probe_area_cm2)
+        )
+        for value in limits
+    )
+    if to_basis == PERCENT_PPT:
+        return (low / ppt * 100, high / ppt * 100)
+    return (
+        _kpa_to_absolute(low, to_basis, probe_area_cm2),
+        _kpa_to_absolute(high, to_basis, probe_area_cm2),
+    )
 
 
 class BandError(ValueError):
@@ -70,8 +115,10 @@ class BandSpec:
         if self.basis == KPA:
             return TargetBand(self.low, self.high)
         if self.basis == NEWTON:
-            # 1 N on 1 cm² is 10 kPa.
-            return TargetBand(self.low * 10 / probe_area_cm2, self.high * 10 / probe_area_cm2)
+            return TargetBand(
+                _absolute_to_kpa(self.low, NEWTON, probe_area_cm2),
+                _absolute_to_kpa(self.high, NEWTON, probe_area_cm2),
+            )
         if ppt_kpa is None or not (math.isfinite(ppt_kpa) and ppt_kpa > 0):
             raise BandError(
                 f"this band is {self.describe()}: enter or measure the client's PPT at this site"
@@ -86,6 +133,24 @@ class BandSpec:
             return f"absolute, {self.describe()}"
         threshold = f"PPT {ppt_kpa:g} kPa" if ppt_kpa else "PPT not measured"
         return f"{self.low:g}-{self.high:g} % of {threshold}"
+
+
+def band_text(
+    band: BandSpec, unit: Unit, probe_area_cm2: float, ppt_kpa: float | None = None
+) -> str:
+    """The band as entered and, where that is another unit, in the user's: "70–90 % of PPT
+    = 175–225 kPa", "120–170 kPa = 12.0–17.0 N". A relative band without a PPT says only
+    what it is."""
+    entered = band.describe()
+    try:
+        resolved = band.resolve(probe_area_cm2, ppt_kpa)
+    except BandError:
+        return entered
+    if band.basis == unit.symbol:
+        return entered
+    newtons = from_display([resolved.low_kpa, resolved.high_kpa], _UNITS[KPA], probe_area_cm2)
+    low, high = to_display(newtons, unit, probe_area_cm2)
+    return f"{entered} = {low:.{unit.decimals}f}–{high:.{unit.decimals}f} {unit.symbol}"
 
 
 #: Ischemic compression: "sustained deep pressure ... 30 s-1 min", released at 1 min at the

@@ -9,9 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from calibration.units import unit_named
 from monitor.clients import ClientStore, ClientStoreError
 from monitor.target_library import LibraryError, TargetLibrary, shipped_targets
-from monitor.targets import TECHNIQUES, BandError, BandSpec, SegmentSpec, Target, TargetBand
+from monitor.targets import (
+    TECHNIQUES,
+    BandError,
+    BandSpec,
+    SegmentSpec,
+    Target,
+    TargetBand,
+    band_text,
+    convert_band,
+)
 
 REQUIRED_MUSCLES = {
     "Upper trapezius",
@@ -198,3 +208,25 @@ def test_damaged_clients_file_is_reported_and_never_overwritten(tmp_path: Path) 
     assert path.read_text() == "{not json"
     (copy,) = tmp_path.glob("clients.json.damaged-*")
     assert copy.read_text() == "{not json"
+
+
+def test_a_band_converts_between_bases_or_says_it_cannot() -> None:
+    # 7.5-10 N on 0.5 cm² is 150-200 kPa; with a PPT of 250 kPa that is 60-80 %.
+    assert convert_band((7.5, 10), "N", "kPa", 0.5) == pytest.approx((150, 200))
+    assert convert_band((150, 200), "kPa", "% PPT", 0.5, 250) == pytest.approx((60, 80))
+    assert convert_band((60, 80), "% PPT", "N", 0.5, 250) == pytest.approx((7.5, 10))
+    assert convert_band((120, 170), "kPa", "kPa", 1.0) == (120, 170)
+    for ppt in (None, 0.0, math.nan):
+        assert convert_band((120, 170), "kPa", "% PPT", 1.0, ppt) is None
+        assert convert_band((70, 90), "% PPT", "kPa", 1.0, ppt) is None
+
+
+def test_a_band_is_said_in_the_users_unit_too() -> None:
+    kpa, newton, psi = (unit_named(symbol) for symbol in ("kPa", "N", "psi"))
+    assert band_text(BandSpec(120, 170), kpa, 1.0) == "120–170 kPa"
+    assert band_text(BandSpec(120, 170), newton, 0.5) == "120–170 kPa = 6.0–8.5 N"
+    assert band_text(BandSpec(6, 8, "N"), newton, 0.5) == "6–8 N"
+    assert band_text(BandSpec(6, 8, "N"), psi, 0.5) == "6–8 N = 17.4–23.2 psi"
+    relative = BandSpec(70, 90, "% PPT")
+    assert band_text(relative, kpa, 1.0, 250) == "70–90 % of PPT = 175–225 kPa"
+    assert band_text(relative, kpa, 1.0, None) == "70–90 % of PPT"
