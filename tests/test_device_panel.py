@@ -7,9 +7,11 @@ import os
 from pathlib import Path
 
 from conftest import PtyDevice, needs_pty, run_cli
+from PySide6.QtCore import Qt
 
 from firmware_bridge.ports import PortInfo, serial_ports
 from firmware_bridge.sim import SimulatorConfig
+from firmware_bridge.transport import open_port
 from monitor.ui.device_panel import SIMULATOR_LABEL, DevicePanel
 
 GAUGE = PortInfo("/dev/ttyUSB0", "FT232R USB UART", 0x0403, 0x6001)
@@ -37,6 +39,50 @@ def test_a_port_that_is_there_but_not_listed_is_not_called_missing(qtbot) -> Non
     finally:
         os.close(controller)
         os.close(device)
+
+
+def test_the_simulator_offers_its_profiles_and_keeps_its_other_options(qtbot) -> None:
+    demo = SimulatorConfig(rate_hz=500, profile="steady").to_url()
+    panel = DevicePanel(demo, "fgb1", find_ports=lambda: [GAUGE])
+    qtbot.addWidget(panel)
+    panel.show()
+    profiles = [panel.profile_box.itemText(i) for i in range(panel.profile_box.count())]
+    assert profiles == ["therapy", "weights", "weights-on-demand", "ppt", "drift", "steady"]
+    assert panel.profile_box.currentText() == "steady"
+    assert panel.profile_box.isVisible() and not panel.protocol_box.isVisible()
+    assert "looping" in panel.profile_box.itemData(1, Qt.ItemDataRole.ToolTipRole)
+    panel.profile_box.setCurrentText("weights")
+    with qtbot.waitSignal(panel.chosen) as chosen:
+        panel.connect_button.click()
+    port, protocol = chosen.args
+    assert protocol == "fgb1"
+    assert SimulatorConfig.from_url(port) == SimulatorConfig(rate_hz=500, profile="weights")
+    assert not panel.next_weight_button.isVisible()  # the weights loop on their own
+    panel.port_box.setCurrentIndex(1)  # the gauge: a protocol, no profile
+    assert panel.protocol_box.isVisible() and not panel.profile_box.isVisible()
+    panel.set_locked(True)
+    assert not panel.profile_box.isEnabled()
+
+
+def test_next_weight_steps_the_connected_simulator(qtbot) -> None:
+    panel = DevicePanel("fgsim://", "fgb1", find_ports=lambda: [])
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.profile_box.setCurrentText("weights-on-demand")
+    assert not panel.next_weight_button.isVisible()  # not connected to it yet
+    with qtbot.waitSignal(panel.chosen) as chosen:
+        panel.connect_button.click()
+    assert panel.next_weight_button.isVisible() and panel.weight_label.text() == "0 kg on"
+    port = open_port(chosen.args[0])  # what the window's reader opens
+    try:
+        panel.next_weight_button.click()
+        assert panel.weight_label.text() == "1 kg on"
+        panel.next_weight_button.click()
+        assert panel.weight_label.text() == "2 kg on"
+    finally:
+        port.close()
+    panel.next_weight_button.click()
+    assert panel.weight_label.text() == "no simulated weights device is open"
 
 
 def test_listing_ports_on_this_machine_never_fails() -> None:

@@ -27,6 +27,7 @@ from firmware_bridge.sim.profiles import (
     NOISE_N,
     PROFILES,
     ForceProfile,
+    WeightsOnDemandProfile,
     make_ppt_profile,
     make_profile,
 )
@@ -250,6 +251,12 @@ class SimulatedDevice:
 
     def stop(self) -> None:
         self._stream_start = None
+
+    def next_weight(self, now: float) -> float | None:
+        """On the weights-on-demand profile, place the next mass now: its kg; else None."""
+        if not isinstance(self.profile, WeightsOnDemandProfile):
+            return None
+        return self.profile.next_weight(max(now, self._now) - self._powered_at)
 
     def receive(self, data: bytes, now: float) -> None:
         self._now = now

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -67,12 +69,17 @@ class SteadyProfile:
 STANDARD_GRAVITY = 9.80665
 
 
+#: Known masses placed and taken off, as for a calibration: 0, 1, 2, 5, 2, 1, 0 kg (loading,
+#: then unloading), then 2 kg to verify, then off.
+WEIGHTS_KG = (0.0, 0.0, 1.0, 2.0, 5.0, 2.0, 1.0, 0.0, 2.0, 0.0)
+
+
 @dataclass
 class DeadWeightsProfile:
-    """Known masses placed and taken off in turn, as for a calibration: 0, 1, 2, 5, 2, 1,
-    0 kg (loading, then unloading), then 2 kg to verify, then off. Each rests ``hold_s``."""
+    """``WEIGHTS_KG`` placed in turn, each resting ``hold_s``, and again from the start (the
+    sequence starts and ends unloaded, so it joins up)."""
 
-    masses_kg: tuple[float, ...] = (0, 0, 1, 2, 5, 2, 1, 0, 2, 0)
+    masses_kg: tuple[float, ...] = WEIGHTS_KG
     hold_s: float = 1.6
     place_s: float = 0.4
 
@@ -83,7 +90,34 @@ class DeadWeightsProfile:
         for i, mass in enumerate(self.masses_kg):
             knots_t += [i * step + self.place_s, (i + 1) * step]
             knots_f += [mass * STANDARD_GRAVITY] * 2
-        return np.interp(t, knots_t, knots_f)
+        return np.interp(np.mod(t, len(self.masses_kg) * step), knots_t, knots_f)
+
+
+@dataclass
+class WeightsOnDemandProfile:
+    """The same masses, but each stays on until ``next_weight`` is called (a person at the
+    bench who takes their time); then the next one is placed within ``place_s``."""
+
+    masses_kg: tuple[float, ...] = WEIGHTS_KG[1:-1]  # from 2 kg back to 0, then 1 kg
+    place_s: float = 0.4
+    _steps: list[float] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def next_weight(self, t: float) -> float:
+        """Place the next mass at time ``t`` (or as soon as the last one is on); its kg."""
+        with self._lock:
+            if self._steps:
+                t = max(t, self._steps[-1] + self.place_s)
+            self._steps.append(t)
+            return self.masses_kg[len(self._steps) % len(self.masses_kg)]
+
+    def force_at(self, t: np.ndarray) -> np.ndarray:
+        with self._lock:
+            steps = np.array(self._steps)
+        masses = np.take(self.masses_kg, np.arange(steps.size + 1), mode="wrap")
+        knots_t = np.concatenate([[0.0], np.column_stack([steps, steps + self.place_s]).ravel()])
+        knots_f = np.concatenate([masses[:1], np.column_stack([masses[:-1], masses[1:]]).ravel()])
+        return np.interp(t, knots_t, knots_f * STANDARD_GRAVITY)
 
 
 @dataclass
@@ -167,12 +201,23 @@ class PptProfile:
         return self._pressure_kpa(np.asarray(t, dtype=np.float64))[1]
 
 
-PROFILES = {
+PROFILES: dict[str, Callable[[int], ForceProfile]] = {
     "therapy": lambda seed: TherapyProfile(seed=seed),
     "steady": lambda seed: SteadyProfile(),
     "weights": lambda seed: DeadWeightsProfile(),
+    "weights-on-demand": lambda seed: WeightsOnDemandProfile(),
     "drift": lambda seed: DriftingZeroProfile(),
     "ppt": lambda seed: PptProfile(seed=seed),
+}
+
+#: What each profile does, in a line for a menu or --help.
+PROFILE_DESCRIPTIONS = {
+    "therapy": "a therapist's holds at light to deep pressure",
+    "weights": "known masses on and off (0-1-2-5-2-1-0 kg, 2 kg to verify), looping",
+    "weights-on-demand": "the same masses, the next one placed when asked",
+    "ppt": "pressure-pain-threshold ramps at 50 kPa/s with a stop button",
+    "drift": "an unloaded cell whose zero creeps 0.1 N/s",
+    "steady": "a 20 N dead weight",
 }
 
 

@@ -7,6 +7,7 @@ exactly the calls a real port gets (``--demo`` works on every platform, pty or n
 
 from __future__ import annotations
 
+import threading
 import time
 
 from serial import PortNotOpenError, SerialBase, SerialException
@@ -14,6 +15,29 @@ from serial import PortNotOpenError, SerialBase, SerialException
 from firmware_bridge.sim.device import SimulatedDevice, SimulatorConfig
 
 MAX_IDLE_WAIT_S = 0.01
+
+#: The simulated devices open in this process, so a control beside the app (the device
+#: panel's "Next weight") can reach the one the reader thread is reading.
+_open_devices: list[SimulatedDevice] = []
+_open_lock = threading.Lock()
+
+
+def steps_on_demand(port: str) -> bool:
+    """Is ``port`` the in-process simulator on the weights-on-demand profile?"""
+    try:
+        return SimulatorConfig.from_url(port).profile == "weights-on-demand"
+    except ValueError:
+        return False
+
+
+def next_weight() -> list[float]:
+    """Place the next mass on every open in-process device on the weights-on-demand
+    profile; the masses now on them, in kg (empty: no such device is open)."""
+    with _open_lock:
+        devices = list(_open_devices)
+    now = time.monotonic()
+    masses = [device.next_weight(now) for device in devices]
+    return [mass for mass in masses if mass is not None]
 
 
 class Serial(SerialBase):
@@ -32,11 +56,16 @@ class Serial(SerialBase):
         except ValueError as exc:
             raise SerialException(str(exc)) from exc
         self._device = SimulatedDevice(config, time.monotonic())
+        with _open_lock:
+            _open_devices.append(self._device)
         self._rx.clear()
         self.is_open = True
 
     def close(self) -> None:
         self.is_open = False
+        with _open_lock:
+            if self._device in _open_devices:
+                _open_devices.remove(self._device)
         self._device = None
 
     def _reconfigure_port(self) -> None:

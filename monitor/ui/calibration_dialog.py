@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibration import CalibrationError, CalibrationStore
+from firmware_bridge.sim import next_weight, steps_on_demand
 from monitor.acquisition import Acquisition
 from monitor.calibration_wizard import CalibrationWizard, Status, Step
 from monitor.feedback import Zone
@@ -131,6 +132,13 @@ class CalibrationDialog(QDialog):
             "Res&tart", self.restart, "Discard every reading and start again from the loads"
         )
         self.close_button = self._button("Cancel", self.close_dialog, "Close without saving")
+        # The panel's control is behind this modal dialog: the same one here.
+        self.next_weight = self._button(
+            "Ne&xt weight (simulator)",
+            self._next_weight,
+            "Place the next known mass on the simulated cell",
+        )
+        self.next_weight.setVisible(steps_on_demand(self.acquisition.port))
 
     def _button(self, text: str, action: Callable[[], None], tip: str = "") -> QPushButton:
         button = QPushButton(text)
@@ -158,7 +166,7 @@ class CalibrationDialog(QDialog):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        for button in (self.back_button, self.retake_button, self.restart_button):
+        for button in (self.next_weight, self.back_button, self.retake_button, self.restart_button):
             buttons.addWidget(button)
         buttons.addWidget(self.close_button)
         column = QVBoxLayout()
@@ -222,6 +230,11 @@ class CalibrationDialog(QDialog):
         self.saved_to = path
         self._say("")
         self._refresh()
+
+    def _next_weight(self) -> None:
+        masses = next_weight()
+        if masses:
+            self._say(f"Simulator: {masses[-1]:g} kg now on the cell.")
 
     def close_dialog(self) -> None:
         self.done(QDialog.DialogCode.Accepted if self.saved_to else QDialog.DialogCode.Rejected)

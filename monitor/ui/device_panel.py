@@ -1,22 +1,32 @@
-"""Which device to read: the serial ports found, or the built-in simulator, and its protocol.
+"""Which device to read: the serial ports found and their protocol, or the built-in
+simulator and what it simulates (its profile).
 
 Emits ``chosen(port, protocol)``; the window does the switching. Locked while recording: a
-recording belongs to one device.
+recording belongs to one device. On the simulator's weights-on-demand profile, "Next weight"
+places the next mass on it, for walking the calibration wizard at one's own pace.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from firmware_bridge.ports import PortInfo, serial_ports
 from firmware_bridge.protocols import DESCRIPTIONS
-from firmware_bridge.sim import SimulatorConfig
+from firmware_bridge.sim import (
+    PROFILE_DESCRIPTIONS,
+    SimulatorConfig,
+    next_weight,
+    steps_on_demand,
+)
 
 SIMULATOR_LABEL = "Built-in simulator"
+#: The profiles offered, most useful first.
+PROFILE_ORDER = ("therapy", "weights", "weights-on-demand", "ppt", "drift", "steady")
 
 
 class DevicePanel(QWidget):
@@ -35,16 +45,20 @@ class DevicePanel(QWidget):
         self.port_box.setMinimumContentsLength(14)
         self.port_box.setToolTip("The serial port of the force gauge, or the built-in simulator")
         self.protocol_box = QComboBox()
-        for name in sorted(DESCRIPTIONS, key=lambda name: (name != "auto", name)):
-            self.protocol_box.addItem(name)
-            self.protocol_box.setItemData(
-                self.protocol_box.count() - 1, DESCRIPTIONS[name], Qt.ItemDataRole.ToolTipRole
-            )
+        protocols = sorted(DESCRIPTIONS, key=lambda name: (name != "auto", name))
+        _add_items(self.protocol_box, protocols, DESCRIPTIONS)
         self.protocol_box.setEditable(True)  # options too: ascii:column=1,unit=counts
         self.protocol_box.setToolTip(
             "What the device speaks: auto finds out; fgb1 is our firmware; options after a "
             "colon, e.g. ascii:column=1,unit=counts"
         )
+        self.profile_box = QComboBox()
+        _add_items(self.profile_box, PROFILE_ORDER, PROFILE_DESCRIPTIONS)
+        self.profile_box.setToolTip("What the simulated device is put through")
+        self.next_weight_button = QPushButton("Ne&xt weight")
+        self.next_weight_button.setToolTip("Place the next known mass on the simulated cell")
+        self.next_weight_button.clicked.connect(self.next_weight)
+        self.weight_label = QLabel("")
         self.rescan_button = QPushButton("Rescan")
         self.rescan_button.setToolTip("Look for serial ports again (after plugging a device in)")
         self.rescan_button.clicked.connect(lambda: self.rescan(self.port))
@@ -56,18 +70,45 @@ class DevicePanel(QWidget):
             QLabel("Device"),
             self.port_box,
             self.protocol_box,
+            self.profile_box,
+            self.next_weight_button,
+            self.weight_label,
             self.rescan_button,
             self.connect_button,
         ):
             layout.addWidget(widget)
+        self._connected = port
+        self._simulator = _simulator_config(port)
+        self.profile_box.setCurrentText(self._simulator.profile)
+        self.port_box.currentIndexChanged.connect(self._show_choices)
         self.rescan(port)
         self.protocol_box.setCurrentText(protocol)
+        self._show_choices()
 
     @property
     def port(self) -> str:
-        """What the chosen entry opens: a port path, or the simulator's URL."""
+        """What the chosen entry opens: a port path, or the simulator's URL (its other
+        options, e.g. the rate ``--demo`` chose, kept)."""
         data = self.port_box.currentData()
-        return data if data else SimulatorConfig().to_url()
+        if data:
+            return data
+        profile = self.profile_box.currentText()
+        return dataclasses.replace(self._simulator, profile=profile).to_url()
+
+    def next_weight(self) -> None:
+        masses = next_weight()
+        self.weight_label.setText(
+            f"{masses[-1]:g} kg on" if masses else "no simulated weights device is open"
+        )
+
+    def _show_choices(self) -> None:
+        """The simulator has a profile, not a protocol; a serial port the other way round."""
+        simulated = not self.port_box.currentData()
+        self.protocol_box.setVisible(not simulated)
+        self.profile_box.setVisible(simulated)
+        on_demand = steps_on_demand(self._connected)
+        self.next_weight_button.setVisible(on_demand)
+        self.weight_label.setVisible(on_demand)
 
     def rescan(self, current: str = "") -> None:
         self.port_box.clear()
@@ -84,11 +125,34 @@ class DevicePanel(QWidget):
 
     def _connect(self) -> None:
         protocol = "fgb1" if not self.port_box.currentData() else self.protocol_box.currentText()
+        self._connected = self.port
+        self.weight_label.setText("0 kg on" if self.port.startswith("fgsim") else "")
+        self._show_choices()
         self.chosen.emit(self.port, protocol)
 
     def set_locked(self, locked: bool) -> None:
-        for widget in (self.port_box, self.protocol_box, self.rescan_button, self.connect_button):
+        for widget in (
+            self.port_box,
+            self.protocol_box,
+            self.profile_box,
+            self.rescan_button,
+            self.connect_button,
+        ):
             widget.setEnabled(not locked)
         self.connect_button.setToolTip(
             "Stop recording to change device" if locked else "Read from the chosen device"
         )
+
+
+def _simulator_config(port: str) -> SimulatorConfig:
+    """The simulator's settings in ``port`` when it is the simulator, else the defaults."""
+    try:
+        return SimulatorConfig.from_url(port)
+    except ValueError:
+        return SimulatorConfig()
+
+
+def _add_items(box: QComboBox, names: Iterable[str], tips: Mapping[str, str]) -> None:
+    for name in names:
+        box.addItem(name)
+        box.setItemData(box.count() - 1, tips[name], Qt.ItemDataRole.ToolTipRole)
