@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from calibration.units import Unit, from_display, to_display, unit_named
+from monitor import numbers
 from monitor.feedback import Zone
 from monitor.segment_stats import SegmentStats, segment_stats
 from recordings import ReviewFile
@@ -200,8 +201,11 @@ def stats_row(stats: SegmentStats, unit: Unit = KPA, area_cm2: float = 1.0) -> l
     low, high, mean, peak = kpa_in(
         unit, [stats.band_low_kpa, stats.band_high_kpa, stats.mean_kpa, stats.peak_kpa], area_cm2
     )
-    decimals = unit.decimals
-    band = f"{low:.{decimals}f}–{high:.{decimals}f}" if math.isfinite(low) else "no PPT"
+    band = (
+        f"{numbers.value(low, unit)}–{numbers.value(high, unit)}"
+        if math.isfinite(low)
+        else "no PPT"
+    )
     return [
         short_text(stats.muscle),
         short_text(stats.side),
@@ -210,8 +214,8 @@ def stats_row(stats: SegmentStats, unit: Unit = KPA, area_cm2: float = 1.0) -> l
         _seconds(stats.duration_s),
         _seconds(stats.contact_s),
         _number(stats.in_band_pct, " %"),
-        _number(mean, decimals=decimals),
-        _number(peak, decimals=decimals),
+        numbers.value(mean, unit),
+        numbers.value(peak, unit),
         _number(stats.cv_pct, " %", 1),
         _seconds(stats.longest_hold_s),
     ]

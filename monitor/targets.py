@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from calibration.units import Unit, from_display, to_display, unit_named
+from monitor.numbers import span
 
 TECHNIQUES = ("light", "moderate", "deep", "ischemic compression")
 KPA, NEWTON, PERCENT_PPT = "kPa", "N", "% PPT"
@@ -150,7 +151,7 @@ def band_text(
         return entered
     newtons = from_display([resolved.low_kpa, resolved.high_kpa], _UNITS[KPA], probe_area_cm2)
     low, high = to_display(newtons, unit, probe_area_cm2)
-    return f"{entered} = {low:.{unit.decimals}f}–{high:.{unit.decimals}f} {unit.symbol}"
+    return f"{entered} = {span(float(low), float(high), unit)}"
 
 
 #: Ischemic compression: "sustained deep pressure ... 30 s-1 min", released at 1 min at the

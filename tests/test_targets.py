@@ -224,9 +224,9 @@ def test_a_band_converts_between_bases_or_says_it_cannot() -> None:
 def test_a_band_is_said_in_the_users_unit_too() -> None:
     kpa, newton, psi = (unit_named(symbol) for symbol in ("kPa", "N", "psi"))
     assert band_text(BandSpec(120, 170), kpa, 1.0) == "120–170 kPa"
-    assert band_text(BandSpec(120, 170), newton, 0.5) == "120–170 kPa = 6.0–8.5 N"
+    assert band_text(BandSpec(120, 170), newton, 0.5) == "120–170 kPa = 6.0–8.5\u202fN"
     assert band_text(BandSpec(6, 8, "N"), newton, 0.5) == "6–8 N"
-    assert band_text(BandSpec(6, 8, "N"), psi, 0.5) == "6–8 N = 17.4–23.2 psi"
+    assert band_text(BandSpec(6, 8, "N"), psi, 0.5) == "6–8 N = 17.4–23.2\u202fpsi"
     relative = BandSpec(70, 90, "% PPT")
-    assert band_text(relative, kpa, 1.0, 250) == "70–90 % of PPT = 175–225 kPa"
+    assert band_text(relative, kpa, 1.0, 250) == "70–90 % of PPT = 175–225\u202fkPa"
     assert band_text(relative, kpa, 1.0, None) == "70–90 % of PPT"

@@ -2,11 +2,18 @@
 
 Emits ``changed`` whenever the target in force changes (a new band, a new hold count, a new
 recording segment). A PPT typed here is remembered for the client at that site and side.
+``muscle``, ``technique``, ``side`` and ``summary`` say plainly what is treated, for a header
+read from across the room.
+
+The text fields (client, PPT) keep every key typed into them: none reaches the window's
+treatment shortcuts (PgUp/PgDn, [ ], L/R...) while one is being edited. Esc or Enter leaves
+the field, so that the keys act again.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -18,14 +25,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calibration.units import Unit, unit_named
 from monitor.clients import ClientStore, ClientStoreError
 from monitor.target_library import FIRST_TARGET, TargetLibrary
-from monitor.targets import Target
+from monitor.targets import Target, band_text
 from monitor.ui import theme
 from monitor.ui.target_editor import TargetEditor
 
 SIDES = ("—", "left", "right")
 NOT_MEASURED = "not measured"
+#: Keys a text field passes on to the window while it is edited: help, and Ctrl/Alt chords.
+_PASSED_ON = {Qt.Key.Key_F1}
+_CHORDS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+
+
+class _FieldKeys(QObject):
+    """Keeps a text field's keys in it (no single-key shortcut fires while it is edited), and
+    leaves the field on Esc."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            assert isinstance(event, QKeyEvent)
+            if event.key() not in _PASSED_ON and not event.modifiers() & _CHORDS:
+                event.accept()  # the key goes to the field, not to a shortcut
+                return True
+        elif event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape and isinstance(watched, QWidget):
+                watched.clearFocus()
+                return True
+        return False
 
 
 class TreatmentBar(QWidget):
@@ -38,8 +67,11 @@ class TreatmentBar(QWidget):
         super().__init__(parent)
         self.library = library
         self.clients = clients
+        self.unit = unit_named("kPa")  # what the band is also said in
+        self.probe_area_cm2 = 1.0
         self.client_edit = QLineEdit(placeholderText="pseudonym", minimumWidth=130)
         self.client_edit.editingFinished.connect(self._load_threshold)
+        self.client_edit.returnPressed.connect(self.client_edit.clearFocus)
         self.muscle_box = QComboBox()
         self.muscle_box.addItems(library.muscles)
         self.technique_box = QComboBox()
@@ -53,6 +85,10 @@ class TreatmentBar(QWidget):
             "Remembered for the client at this site and side."
         )
         self.ppt_box.setKeyboardTracking(False)
+        self.ppt_box.lineEdit().returnPressed.connect(self.ppt_box.clearFocus)
+        self._field_keys = _FieldKeys(self)
+        for field in (self.client_edit, self.ppt_box.lineEdit()):
+            field.installEventFilter(self._field_keys)
         self.band_label = QLabel()
         self.edit_button = QPushButton("Edit target…")
         self.edit_button.setToolTip("Change this muscle's band and hold; saved for you")
@@ -112,8 +148,22 @@ class TreatmentBar(QWidget):
         return self.client_edit.text().strip()
 
     @property
+    def muscle(self) -> str:
+        return self.muscle_box.currentText()
+
+    @property
+    def technique(self) -> str:
+        return self.technique_box.currentText()
+
+    @property
     def side(self) -> str:
         return self.side_box.currentText()
+
+    @property
+    def summary(self) -> str:
+        """What is treated, in words: "Upper trapezius · left · ischemic compression"."""
+        side = "" if self.side == SIDES[0] else f" · {self.side}"
+        return f"{self.muscle}{side} · {self.technique}"
 
     @property
     def target(self) -> Target:
@@ -187,7 +237,7 @@ class TreatmentBar(QWidget):
 
     def _show_target(self) -> None:
         target = self.target
-        band = target.band.describe()
+        band = band_text(target.band, self.unit, self.probe_area_cm2, self.ppt_kpa)
         if target.hold_s:
             band += f", hold {target.hold_s:g} s"
         self.band_label.setText(band + (" (edited)" if target.edited else ""))
@@ -196,9 +246,19 @@ class TreatmentBar(QWidget):
         self.band_label.setToolTip(target.source)
         self.muscle_box.setToolTip(target.source)
 
+    def set_unit(self, unit: Unit) -> None:
+        """Say the band in ``unit`` too (a ``calibration.units`` unit)."""
+        self.unit = unit
+        self._show_target()
+
+    def set_probe_area(self, area_cm2: float) -> None:
+        """The probe in use: a band in N is another pressure on another probe."""
+        self.probe_area_cm2 = area_cm2
+        self._show_target()
+
     def edit_target(self) -> None:
         before = self.target
-        TargetEditor(self.library, before, self).exec()
+        TargetEditor(self.library, before, self, self.ppt_kpa, self.probe_area_cm2).exec()
         if self.target != before:  # saved, or restored to the default
             self._target_changed()
 
