@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import Any
 
 import numpy as np
@@ -33,12 +34,28 @@ NO_DATA = "no data"
 UNREADABLE = "unreadable"
 
 
+class StreamKind(str, Enum):
+    """What the reader reports about the stream. Recordings keep each as an event of the same
+    text (recordings.events.EventKind lists them too: this package cannot import it)."""
+
+    CONNECTED = "connected"
+    GAP = "gap"  # value: the samples lost; detail: the time without samples
+    DISCONNECTED = "disconnected"  # detail: the reason
+    RECONNECTED = "reconnected"  # value: the seconds without data; detail: the port
+    DEVICE = "device"  # detail: what the device did (unit changed, stream lost, detected)
+    ERROR = "error"  # detail: the reason
+    CLOSED = "closed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class StreamEvent:
     """Something that happened to the stream, on the session clock."""
 
     t: float
-    #: "connected", "gap", "error", "closed", "disconnected", "reconnected", "device"
+    #: A StreamKind from the reader; the session above adds its own (markers, tare, ...).
     kind: str
     value: float = 0.0  # "gap": the samples lost; "reconnected": the seconds without data
     detail: str = ""
@@ -194,9 +211,9 @@ class ReaderThread(threading.Thread):
         port, self._port = self._port, None
         if port is not None:
             self._close_after_failure(port)
-        self._emit_safely(StreamEvent(self.session_time(), "error", detail=reason))
+        self._emit_safely(StreamEvent(self.session_time(), StreamKind.ERROR, detail=reason))
         if port is not None:
-            self._emit_safely(StreamEvent(self.session_time(), "closed", detail=self.port))
+            self._emit_safely(StreamEvent(self.session_time(), StreamKind.CLOSED, detail=self.port))
 
     def _emit_safely(self, event: StreamEvent) -> None:
         """An event after a failure, which may have been the event sink's own."""
@@ -212,7 +229,7 @@ class ReaderThread(threading.Thread):
         log.warning("%s (%s)", message, reason)
         self._abandon(lost)
         self._update(connected=False, error=message)
-        self._on_event(StreamEvent(lost_at, "disconnected", detail=reason))
+        self._on_event(StreamEvent(lost_at, StreamKind.DISCONNECTED, detail=reason))
         while not self._stop_requested.wait(RETRY_INTERVAL_S):
             try:
                 port = open_port(self.port, self._baudrate)
@@ -228,9 +245,9 @@ class ReaderThread(threading.Thread):
                 self._status = replace(
                     self._status, error="", reconnections=self._status.reconnections + 1
                 )
-            self._on_event(StreamEvent(self.session_time(), "reconnected", gap, self.port))
+            self._on_event(StreamEvent(self.session_time(), StreamKind.RECONNECTED, gap, self.port))
             return port
-        self._on_event(StreamEvent(self.session_time(), "closed", detail=self.port))
+        self._on_event(StreamEvent(self.session_time(), StreamKind.CLOSED, detail=self.port))
         return None
 
     def _converse(self, port: serial.Serial) -> None:
@@ -238,7 +255,7 @@ class ReaderThread(threading.Thread):
         for command in self.decoder.opening_commands():
             port.write(command)
         self._update(connected=True)
-        self._on_event(StreamEvent(self.session_time(), "connected", detail=self.port))
+        self._on_event(StreamEvent(self.session_time(), StreamKind.CONNECTED, detail=self.port))
         delay = 0.0
         while not self._stop_requested.wait(delay):
             started = self._clock()
@@ -265,7 +282,7 @@ class ReaderThread(threading.Thread):
             self._on_block(block)
         for notice in self.decoder.take_notices():
             log.info("%s: %s", self.port, notice)
-            self._on_event(StreamEvent(self.session_time(), "device", detail=notice))
+            self._on_event(StreamEvent(self.session_time(), StreamKind.DEVICE, detail=notice))
         with self._lock:
             if block.size:
                 self._last_sample_at = arrival
@@ -301,7 +318,7 @@ class ReaderThread(threading.Thread):
             self._status = replace(self._status, dropped_samples=dropped)
         for index, count, last in zip(gaps, lost, before, strict=True):
             span = f"{float(times[index]) - float(last):.3f} s without samples"
-            self._on_event(StreamEvent(float(times[index]), "gap", float(count), span))
+            self._on_event(StreamEvent(float(times[index]), StreamKind.GAP, float(count), span))
 
     def _same_device(self) -> bool:
         """After a reconnection, whether the device on the port is the one that was there
@@ -326,7 +343,7 @@ class ReaderThread(threading.Thread):
     def _fail(self, message: str) -> None:
         log.warning("%s", message)
         self._update(connected=False, error=message)
-        self._on_event(StreamEvent(self.session_time(), "error", detail=message))
+        self._on_event(StreamEvent(self.session_time(), StreamKind.ERROR, detail=message))
 
     def _abandon(self, port: serial.Serial) -> None:
         """Close a port that failed: nothing can be said to the device any more."""
@@ -357,4 +374,4 @@ class ReaderThread(threading.Thread):
         finally:
             port.close()
             self._update(connected=False)
-            self._on_event(StreamEvent(self.session_time(), "closed", detail=self.port))
+            self._on_event(StreamEvent(self.session_time(), StreamKind.CLOSED, detail=self.port))

@@ -21,6 +21,7 @@ from firmware_bridge.protocols import baud_rate, make_decoder
 from firmware_bridge.reader import ReaderStatus, ReaderThread, StreamEvent
 from firmware_bridge.samples import SAMPLE_DTYPE
 from monitor.drift import DriftMonitor
+from recordings.events import EventKind
 
 #: A tare averages this much of the unloaded signal, which must hold this steady (N).
 TARE_WINDOW_S = 1.0
@@ -126,7 +127,7 @@ class Acquisition:
             self._session = calibration
         self.drift.reset()
         if announce:
-            event = StreamEvent(self.session_time(), "calibration", 0.0, calibration.source)
+            event = StreamEvent(self.session_time(), EventKind.CALIBRATION, 0.0, calibration.source)
             self._on_event(event)
 
     def tare(self, raw: np.ndarray) -> Calibration:
@@ -140,14 +141,15 @@ class Acquisition:
         zero = still_mean(raw)
         tared = current.with_zero(zero)
         self.use_calibration(tared)
-        self._on_event(StreamEvent(self.session_time(), "tare", zero, "raw value at zero load"))
+        event = StreamEvent(self.session_time(), EventKind.TARE, zero, "raw value at zero load")
+        self._on_event(event)
         return tared
 
     def mark(self, label: str) -> StreamEvent:
         """A labelled marker now (a key, a foot pedal): an event for the recording."""
-        return self.note("marker", label)
+        return self.note(EventKind.MARKER, label)
 
-    def note(self, kind: str, label: str) -> StreamEvent:
+    def note(self, kind: EventKind, label: str) -> StreamEvent:
         """An event of ``kind`` now, for whatever records this stream."""
         event = StreamEvent(self.session_time(), kind, 0.0, label)
         self._on_event(event)
@@ -199,7 +201,7 @@ class Acquisition:
             warning = self.drift.check(out["t"], out["force"])
             if warning:
                 detail = f"the unloaded probe reads {warning.zero_n:+.2f} N: re-tare"
-                self._on_event(StreamEvent(warning.t, "drift", warning.zero_n, detail))
+                self._on_event(StreamEvent(warning.t, EventKind.DRIFT, warning.zero_n, detail))
         for sink in sinks:
             sink(out)
 

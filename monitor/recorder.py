@@ -15,6 +15,7 @@ from monitor import __version__, paths
 from monitor.acquisition import Acquisition
 from monitor.targets import SegmentSpec
 from recordings import RecordingError, RecordingWriter, SessionInfo, WriterStatus
+from recordings.events import EventKind
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ class SessionRecorder:
         with self._lock:
             t = self._last_t or 0.0
         self._writer.set_notes(notes)
-        self._writer.add_event(t, "note", notes)
+        self._writer.add_event(t, EventKind.NOTE, notes)
 
     def add_ppt_trial(self, row: tuple) -> None:
         """A PPT trial (``monitor.ppt_protocol.ppt_trial_row``) into the recording's table."""
@@ -205,6 +206,8 @@ class SessionRecorder:
             return
         detail = event.detail.replace("\x00", "\ufffd")  # device text may hold anything
         try:
-            self._writer.add_event(event.t, event.kind, detail, event.value)
-        except RecordingError as exc:  # on the reader's thread: never let it end the stream
+            self._writer.add_event(event.t, EventKind(event.kind), detail, event.value)
+        # On the reader's thread: never let it end the stream. A kind outside EventKind is
+        # a ValueError (tests/test_event_kinds.py keeps the stream's kinds inside it).
+        except (RecordingError, ValueError) as exc:
             log.warning("an event was not recorded: %s", exc)

@@ -4,6 +4,7 @@ Imports none of the other top-level packages: a calibration arrives as plain att
 """
 
 from recordings.errors import NotARecordingError, RecordingError
+from recordings.events import EventKind
 from recordings.export import export_csv
 from recordings.reader import Envelope, Recording, ReviewFile, read_recording, summarize
 from recordings.session import SessionInfo
@@ -11,6 +12,7 @@ from recordings.writer import RecordingWriter, WriterStatus
 
 __all__ = [
     "Envelope",
+    "EventKind",
     "NotARecordingError",
     "Recording",
     "RecordingError",

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import h5py
 import numpy as np
 
+from recordings.events import EventKind
+
 FORMAT_NAME = "pressure-monitor-recording"
 SCHEMA_VERSION = 1
 
@@ -135,20 +137,9 @@ TABLES = {
     PPT_TRIALS_DATASET: PPT_TRIAL_DTYPE,
 }
 
-#: Event kinds the app writes; a reader must accept others written by newer versions.
-EVENT_KINDS = {
-    "gap": "samples lost in transit; value = how many",
-    "connected": "the device connected; label = port",
-    "error": "the device or the port failed; label = the reason",
-    "closed": "the port closed",
-    "marker": "a labelled marker set by the user",
-    "continued": "the recording goes on in another file; label = that file's name",
-    "tare": "the probe was re-zeroed; value = the raw reading taken as zero",
-    "drift": "the unloaded reading drifted off zero; value = what it read, N",
-    "calibration": "a new calibration took effect; label = its source",
-    "note": "the session notes as the user left them at that moment; label = the whole text",
-    "ppt_protocol": "a PPT protocol started; label = its settings as JSON (order seed too)",
-}
+#: Event kinds the app writes (recordings.events.EventKind); a reader must accept others
+#: written by newer versions.
+EVENT_KINDS = {kind.value: kind.meaning for kind in EventKind}
 
 SAMPLE_CHUNK = 4096  # ~4 s at 1 kHz: compresses well; the uncompressed tail stays 156 KB
 TABLE_CHUNK = 256

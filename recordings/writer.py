@@ -31,6 +31,7 @@ import numpy as np
 
 from recordings import schema
 from recordings.errors import RecordingError, reason
+from recordings.events import EventKind
 from recordings.h5file import Attribute, H5Recording
 from recordings.rescue import prepare_private_dir, rescue_name
 from recordings.rows import check_attributes, check_sample_fields, check_text, table_row
@@ -156,8 +157,10 @@ class RecordingWriter:
         if block.size:
             self._queue.put(("samples", block))
 
-    def add_event(self, t: float, kind: str, label: str = "", value: float = 0.0) -> None:
-        self._add_row(schema.EVENTS_DATASET, (t, kind, label, value))
+    def add_event(self, t: float, kind: EventKind, label: str = "", value: float = 0.0) -> None:
+        """An ``/events`` row; a kind outside ``EventKind`` raises ValueError (a file holds
+        only documented kinds)."""
+        self._add_row(schema.EVENTS_DATASET, (t, EventKind(kind).value, label, value))
 
     def add_segment(
         self,
@@ -353,7 +356,7 @@ class RecordingWriter:
         file = self._file
         assert file is not None
         try:
-            continued = [(file.last_t, "continued", rescue.path.name, 0.0)]
+            continued = [(file.last_t, EventKind.CONTINUED.value, rescue.path.name, 0.0)]
             file.write([], {schema.EVENTS_DATASET: continued})
             file.close_and_stamp()
         except (OSError, RuntimeError, ValueError) as exc:
