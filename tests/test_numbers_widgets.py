@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF
 
 from calibration import unit_named
 from monitor.feedback import Zone
 from monitor.hold_timer import HoldState
 from monitor.live_view import LiveFrame
-from monitor.ui.readout import Readout
+from monitor.ui.readout import LEGIBLE_AT_2M_PX, Readout
 
 
 def frame(current: float, unit: str = "kPa", zone: Zone | None = Zone.UNDER) -> LiveFrame:
@@ -35,3 +40,42 @@ def test_the_readout_at_rest_shows_zero_not_minus_zero(qtbot) -> None:
     assert readout.value_label.text() == "−3.0"
     readout.show_frame(frame(float("nan"), zone=None))
     assert readout.value_label.text() == "—"
+
+
+def _fits(label) -> bool:
+    """Whole: as wide as the label at most, and on two lines, as high too."""
+    metrics = QFontMetricsF(label.font())
+    if not label.wordWrap():
+        return metrics.horizontalAdvance(label.text()) <= label.width()
+    needed = metrics.boundingRect(QRectF(label.rect()), Qt.TextFlag.TextWordWrap, label.text())
+    return needed.width() <= label.width() and needed.height() <= label.height()
+
+
+def _cap_height(label) -> float:
+    return QFontMetricsF(label.font()).capHeight()
+
+
+# The readout's size in the live tab at 1280x720 and at 1920x1080 (measured in screenshots),
+# and a narrow one.
+@pytest.mark.parametrize("size", [(754, 145), (1137, 370), (420, 420)])
+def test_the_number_and_the_zone_words_are_legible_from_2_m(qtbot, size) -> None:
+    readout = Readout()
+    qtbot.addWidget(readout)
+    readout.resize(*size)
+    readout.show()
+    qtbot.waitExposed(readout)
+    for zone in (Zone.IN, Zone.UNDER, Zone.OVER, None):
+        readout.show_frame(frame(140.0 if zone else float("nan"), zone=zone))
+        qtbot.wait(1)
+        for label in (readout.value_label, readout.zone_label):
+            assert _cap_height(label) >= LEGIBLE_AT_2M_PX, (label.text(), size)
+            assert _fits(label), (label.text(), size)
+    # A relative band without its PPT (set-up, not treatment): said whole, on two lines
+    # beside the number; legible from 2 m at 1920x1080, at 1280x720 from about 1.6 m.
+    readout.show_frame(replace(frame(float("nan"), zone=None), band=None))
+    qtbot.wait(1)
+    assert readout.zone_label.text() == "NO BAND: SET PPT" and _fits(readout.zone_label)
+    if size == (1137, 370):
+        assert _cap_height(readout.zone_label) >= LEGIBLE_AT_2M_PX
+    elif size == (754, 145):
+        assert _cap_height(readout.zone_label) >= 0.8 * LEGIBLE_AT_2M_PX
