@@ -42,6 +42,9 @@ ZERO_FRACTION = 0.25
 #: asked for, in % of that load (of the smallest one for the final zero). A wrong mass is
 #: off by tens of %; a load cell's non-linearity and hysteresis by well under 1 %.
 LOAD_TOLERANCE_PCT = 10.0
+#: The first load has no loads taken to check it against: the calibration in force must read
+#: it within this % (a wrong mass is 50 % or more off; a device's own calibration a few %).
+REFERENCE_TOLERANCE_PCT = 30.0
 
 
 class Step(Enum):
@@ -102,7 +105,7 @@ class CalibrationWizard:
         self.chosen: Calibration | None = None
         self.verification: Verification | None = None
         self.verification_skipped = False
-        self._unloaded_confirmed = False
+        self._confirmed = False  # the user vouches for the zero or the first load
         self._anchor: float | None = None  # the reading the next capture must move away from
         self._moved = True
 
@@ -194,21 +197,36 @@ class CalibrationWizard:
         if self.step is Step.TARE:
             return self._zero(mean, max(float(np.std(raw)), MIN_NOISE))
         if not self._moved:
-            self.status = Status(f"Waiting for the load to change (it still reads {mean:.1f}).")
+            self.status = Status(
+                f"Waiting for the load to change: it reads {mean:.1f}, as at the last reading."
+            )
             return False
         if self.step is Step.LOADS:
             return self._load_point(mean)
         return self._verify(mean)
 
-    def confirm_unloaded(self) -> None:
-        """The user says nothing is on the cell: zero on the next still reading even though
-        the calibration in force cannot confirm it (there is none, or it has drifted)."""
-        if self.step is not Step.TARE:
-            raise CalibrationError("zero is already taken: retake it to take it again")
-        self._unloaded_confirmed = True
+    def confirm_label(self) -> str:
+        """What ``confirm`` vouches for now, or "" when there is nothing to vouch for."""
+        if self.step is Step.TARE:
+            return "Nothing is on it: zero now"
+        if self.step is Step.LOADS and len(self.points) == 1 and self.reference is not None:
+            return f"It is {_load(self.targets[0].load_n)}: take it"
+        return ""
+
+    def confirm(self) -> None:
+        """The user vouches for what the calibration in force cannot: that nothing is on
+        the cell (there is no calibration, or its zero has drifted), or that the first load
+        is the mass asked for (the calibration in force is far off). The next still reading
+        is then taken without that check."""
+        if not self.confirm_label():
+            raise CalibrationError(
+                "only the zero and the first load can be vouched for: the loads already "
+                "taken check the others"
+            )
+        self._confirmed = True
 
     def _zero(self, mean: float, noise: float) -> bool:
-        if not self._unloaded_confirmed:
+        if not self._confirmed:
             if self.reference is None:
                 self.status = Status(
                     "Cannot tell whether the cell is unloaded (no calibration in force): take "
@@ -273,13 +291,25 @@ class CalibrationWizard:
                 f"±{LOAD_TOLERANCE_PCT:g} % from {target.load_n:.2f} N. Check the mass on the "
                 "cell, or retake the earlier load if that one was wrong."
             )
-        if self.reference is not None:  # the first load: only its direction can be checked
-            at_zero, at_mean = self.reference.apply(np.array([zero, mean]))
-            if at_mean < at_zero:
-                return (
-                    f"it is below the zero ({at_mean - at_zero:.2f} N by the calibration in "
-                    "force): is the cell pulled instead of pressed?"
-                )
+        return self._misfit_by_reference(zero, mean, target)
+
+    def _misfit_by_reference(self, zero: float, mean: float, target: Target) -> str:
+        """The first load, checked by the calibration in force (unless vouched for)."""
+        if self.reference is None or self._confirmed:
+            return ""
+        at_zero, at_mean = self.reference.apply(np.array([zero, mean]))
+        reads = float(at_mean - at_zero)
+        if reads < 0:
+            return (
+                f"it is below the zero ({reads:.2f} N by the calibration in force): is the cell "
+                "pulled instead of pressed?"
+            )
+        if abs(reads - target.load_n) > REFERENCE_TOLERANCE_PCT / 100 * target.load_n:
+            return (
+                f"the calibration in force ({self.reference.source}) reads {reads:.2f} N, more "
+                f"than ±{REFERENCE_TOLERANCE_PCT:g} % from {target.load_n:.2f} N. Check the mass; "
+                "if it is right, the calibration in force is far off: confirm the mass."
+            )
         return ""
 
     def _verify(self, mean: float) -> bool:
@@ -293,7 +323,7 @@ class CalibrationWizard:
 
     def _capture(self, point: CalibrationPoint) -> None:
         self.points.append(point)
-        self._anchor, self._moved = point.raw, False
+        self._anchor, self._moved, self._confirmed = point.raw, False, False
         self.status = Status()
 
     # --- the user's actions, in any order -------------------------------------------------
@@ -328,13 +358,12 @@ class CalibrationWizard:
             raise CalibrationError("nothing is taken yet: there is nothing to retake")
         dropped_point = self.points.pop()
         self.report, self.fit_error = None, ""
-        self.chosen, self.verification_skipped = None, False
+        self.chosen, self.verification_skipped, self._confirmed = None, False, False
         self._anchor, self._moved = dropped_point.raw, False
         if self.points:
             self.step = Step.LOADS
         else:
             self.step, self.noise = Step.TARE, None
-            self._unloaded_confirmed = False
 
     def back(self) -> None:
         """One step back: from the result to the verification or the fit, from the fit to

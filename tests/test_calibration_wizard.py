@@ -123,17 +123,17 @@ def test_zero_without_a_calibration_in_force_waits_for_the_users_word() -> None:
     wizard = CalibrationWizard([10.0], "X", "counts")
     assert not wizard.feed(still(0))
     assert "confirm that nothing is on it" in wizard.status.text
-    wizard.confirm_unloaded()
+    wizard.confirm()
     assert wizard.feed(still(0))
-    with pytest.raises(CalibrationError, match="zero is already taken"):
-        wizard.confirm_unloaded()
+    with pytest.raises(CalibrationError, match="only the zero and the first load"):
+        wizard.confirm()  # without a calibration in force only the zero is vouched for
 
 
 def test_a_drifted_calibration_can_be_overruled_by_the_user() -> None:
     drifted = LinearCalibration(ZERO - 3 * GAIN, 1 / GAIN, "old")  # reads 3 N unloaded
     wizard = CalibrationWizard([10.0], "X", "counts", reference=drifted)
     assert not wizard.feed(still(0))
-    wizard.confirm_unloaded()
+    wizard.confirm()
     assert wizard.feed(still(0))
 
 
@@ -151,6 +151,20 @@ def test_a_reading_that_does_not_fit_the_load_asked_for_is_refused_with_the_reas
     assert "below the zero" in wizard.status.text
     assert wizard.feed(still(2 * KG, seed=3))
     assert wizard.next_target.load_n == 5 * KG
+
+
+def test_the_first_load_is_checked_by_the_calibration_in_force_unless_vouched_for() -> None:
+    wizard = zeroed([1 * KG, 2 * KG, 5 * KG])
+    assert not wizard.feed(still(2 * KG))  # 2 kg where 1 kg was asked for
+    assert wizard.status.refused
+    assert "the calibration in force (test cell) reads 19.61 N" in wizard.status.text
+    assert "±30 % from 9.81 N" in wizard.status.text
+    assert wizard.confirm_label() == "It is 1.000 kg (9.81 N): take it"
+    wizard.confirm()  # the calibration in force is off by half: the user knows the mass
+    assert wizard.feed(still(2 * KG, seed=1))
+    assert wizard.confirm_label() == ""  # the next loads are checked by the ones taken
+    with pytest.raises(CalibrationError, match="only the zero and the first load"):
+        wizard.confirm()
 
 
 def test_a_load_already_taken_is_named_when_it_comes_again() -> None:
@@ -194,12 +208,12 @@ def test_a_load_that_never_settles_is_not_captured() -> None:
 
 def test_retake_waits_for_the_wrong_mass_to_come_off() -> None:
     wizard = zeroed([1 * KG, 2 * KG], with_unloading=False)
-    assert wizard.feed(still(1.3 * KG))  # the first load cannot be checked: taken
+    assert wizard.feed(still(1.2 * KG))  # within 30 % by the calibration in force: taken
     assert wizard.retake_label() == "1.000 kg (9.81 N)"
     wizard.retake()
-    assert not wizard.feed(still(1.3 * KG, seed=1))  # still on the cell: not taken again
+    assert not wizard.feed(still(1.2 * KG, seed=1))  # still on the cell: not taken again
     assert "Waiting for the load to change" in wizard.status.text
-    assert not wizard.feed(moving(1.3 * KG, 1 * KG))
+    assert not wizard.feed(moving(1.2 * KG, 1 * KG))
     assert wizard.feed(still(1 * KG, seed=2))
     assert wizard.points[-1].raw == pytest.approx(ZERO + GAIN * KG, abs=1)
 

@@ -108,9 +108,9 @@ class CalibrationDialog(QDialog):
     def _make_buttons(self) -> None:
         self.confirm_zero = self._button(
             "&Nothing is on it: zero now",
-            lambda: self._act(lambda wizard: wizard.confirm_unloaded()),
-            "Zero on the next still reading although the calibration in force cannot confirm "
-            "that the cell is unloaded",
+            lambda: self._act(lambda wizard: wizard.confirm()),
+            "Take the next still reading without the check the calibration in force makes "
+            "(there is none, or it is far off)",
         )
         self.accept_line = self._button(
             "Use the straight &line", lambda: self.accept_fit(second_order=False)
@@ -276,7 +276,9 @@ class CalibrationDialog(QDialog):
             widget.setEnabled(wizard is None)
         self.name_edit.setEnabled(not self.acquisition.identity and not saved)
         self.start_button.setVisible(wizard is None)
-        self.confirm_zero.setVisible(step is Step.TARE)
+        vouch = wizard.confirm_label() if wizard and not saved else ""
+        self.confirm_zero.setVisible(bool(vouch))
+        self.confirm_zero.setText(f"&{vouch}")
         fitted = bool(wizard and wizard.report)
         self.accept_line.setVisible(step is Step.FIT and fitted)
         offered = bool(wizard and wizard.report and wizard.report.quadratic is not None)

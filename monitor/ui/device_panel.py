@@ -55,10 +55,15 @@ class DevicePanel(QWidget):
         self.profile_box = QComboBox()
         _add_items(self.profile_box, PROFILE_ORDER, PROFILE_DESCRIPTIONS)
         self.profile_box.setToolTip("What the simulated device is put through")
-        self.next_weight_button = QPushButton("Ne&xt weight")
-        self.next_weight_button.setToolTip("Place the next known mass on the simulated cell")
+        # As narrow as the protocol box it replaces: the row is full at 1280 pixels.
+        self.profile_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.profile_box.setMinimumContentsLength(8)
+        self.next_weight_button = QPushButton("Ne&xt")
+        self._say_weight("0 kg on")
+        self.next_weight_button.setAccessibleName("Next weight")
         self.next_weight_button.clicked.connect(self.next_weight)
-        self.weight_label = QLabel("")
         self.rescan_button = QPushButton("Rescan")
         self.rescan_button.setToolTip("Look for serial ports again (after plugging a device in)")
         self.rescan_button.clicked.connect(lambda: self.rescan(self.port))
@@ -72,7 +77,6 @@ class DevicePanel(QWidget):
             self.protocol_box,
             self.profile_box,
             self.next_weight_button,
-            self.weight_label,
             self.rescan_button,
             self.connect_button,
         ):
@@ -97,9 +101,15 @@ class DevicePanel(QWidget):
 
     def next_weight(self) -> None:
         masses = next_weight()
-        self.weight_label.setText(
-            f"{masses[-1]:g} kg on" if masses else "no simulated weights device is open"
-        )
+        self._say_weight(f"{masses[-1]:g} kg on" if masses else "no simulated device is open")
+
+    @property
+    def weight_on(self) -> str:
+        """What the simulated cell carries now (the button's tooltip: the row has no room)."""
+        return self.next_weight_button.toolTip().rpartition(": ")[2]
+
+    def _say_weight(self, text: str) -> None:
+        self.next_weight_button.setToolTip(f"Place the next known mass on the simulator: {text}")
 
     def _show_choices(self) -> None:
         """The simulator has a profile, not a protocol; a serial port the other way round."""
@@ -108,7 +118,6 @@ class DevicePanel(QWidget):
         self.profile_box.setVisible(simulated)
         on_demand = steps_on_demand(self._connected)
         self.next_weight_button.setVisible(on_demand)
-        self.weight_label.setVisible(on_demand)
 
     def rescan(self, current: str = "") -> None:
         self.port_box.clear()
@@ -126,7 +135,7 @@ class DevicePanel(QWidget):
     def _connect(self) -> None:
         protocol = "fgb1" if not self.port_box.currentData() else self.protocol_box.currentText()
         self._connected = self.port
-        self.weight_label.setText("0 kg on" if self.port.startswith("fgsim") else "")
+        self._say_weight("0 kg on")
         self._show_choices()
         self.chosen.emit(self.port, protocol)
 
