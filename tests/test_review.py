@@ -348,3 +348,24 @@ def test_times_that_are_not_numbers_draw_nothing_and_crash_nothing(
         for curve in plot.curves.values():
             x, y = curve.getData()
             assert x is None or (np.isfinite(x).all() and np.isfinite(y).all())
+
+
+def test_a_theme_change_applies_at_once(review: ReviewTab, tmp_path: Path, qapp) -> None:
+    make_session(tmp_path / "s.h5")
+    review.open(tmp_path / "s.h5")
+    palette = qapp.palette()
+    try:
+        theme.apply_theme(qapp, "light")
+        light = theme.THEMES["light"]
+        for plot in (review.overview, review.detail):
+            assert plot.backgroundBrush().color() == light.background
+            assert plot.curves[Zone.IN].opts["pen"].color() == light.inside
+            assert plot.curves[None].opts["pen"].color() == light.foreground
+        lines = [i for i in review.detail.plotItem.items if isinstance(i, pg.InfiniteLine)]
+        assert lines[0].pen.color() == light.foreground
+        legend = review.detail.plotItem.legend
+        assert all(label.opts["color"] == light.foreground for _, label in legend.items)
+    finally:
+        theme.apply_theme(qapp, "dark")
+        qapp.setPalette(palette)
+    assert review.detail.backgroundBrush().color() == theme.THEMES["dark"].background

@@ -78,22 +78,30 @@ class _SessionPlot(pg.PlotWidget):
     and event lines."""
 
     def __init__(self, legend: bool = False) -> None:
-        super().__init__(background=theme.background())
+        super().__init__()
         self.setMenuEnabled(False)
         self.showGrid(x=True, y=True, alpha=0.15)
         self.setLabel("bottom", "time from the recording's start", units="s")
         if legend:  # so that colour is not alone: each zone's colour named
-            self.addLegend(offset=(10, 5), labelTextColor=theme.foreground(), colCount=4)
-        self.curves = {
-            zone: self.plot(
-                pen=pg.mkPen(
-                    theme.ZONE_STYLES[zone].colour if zone else theme.foreground(), width=2
-                ),
-                name=ZONE_NAMES[zone],
-            )
-            for zone in ZONES
-        }
+            self.addLegend(offset=(10, 5), colCount=4)
+        self.curves = {zone: self.plot(name=ZONE_NAMES[zone]) for zone in ZONES}
         self._decorations: list[object] = []
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The theme in force on the background, axes, curves and legend (decorations are
+        drawn anew by ``decorate``)."""
+        if self.plotItem is None:  # closed
+            return
+        self.setBackground(theme.background())
+        for name in ("left", "bottom"):
+            self.getAxis(name).setPen(pg.mkPen(theme.muted()))
+            self.getAxis(name).setTextPen(pg.mkPen(theme.muted()))
+        for zone, curve in self.curves.items():
+            colour = theme.ZONE_STYLES[zone].colour if zone else theme.foreground()
+            curve.setPen(pg.mkPen(colour, width=2))
+        if self.plotItem.legend is not None:
+            self.plotItem.legend.setLabelTextColor(theme.foreground())
 
     def show_trace(self, t: np.ndarray, values: np.ndarray, links: dict) -> None:
         # Only finite points, no link to a missing one: pyqtgraph's path from a connect array
@@ -189,9 +197,7 @@ class ReviewTab(QWidget):
         self.title.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {theme.alert().name()};")
         self.note = QLabel()  # what was done (the table exported), in plain words
-        self.note.setStyleSheet(f"color: {theme.muted().name()};")
         for label in (self.title, self.problem, self.note):  # a file's text is never markup
             label.setTextFormat(Qt.TextFormat.PlainText)
             # A word longer than the window (a path, notes without spaces) is clipped here
@@ -202,14 +208,27 @@ class ReviewTab(QWidget):
         self._make_lists()
         self._lay_out()
         self._set_axis_unit()
+        theme.follow_theme(self, self._restyle)
+
+    def _restyle(self) -> None:
+        """Every colour held in a style sheet, pen or brush, from the theme in force."""
+        self.problem.setStyleSheet(f"color: {theme.alert().name()};")
+        self.note.setStyleSheet(f"color: {theme.muted().name()};")
+        under = QColor(theme.ZONE_STYLES[Zone.UNDER].colour)
+        self.range.setBrush(pg.mkBrush(under.red(), under.green(), under.blue(), 50))
+        for line in self.range.lines:
+            line.setPen(pg.mkPen(under))
+        for plot in (self.overview, self.detail):
+            plot.restyle()
+        if self.view is not None:
+            self.overview.decorate(self.view, self.unit, labels=False)
+            self.detail.decorate(self.view, self.unit, labels=True)
 
     def _make_plots(self) -> None:
         self.overview = _SessionPlot()
         self.overview.setMouseEnabled(x=False, y=False)
         self.overview.setMaximumHeight(170)
-        self.range = pg.LinearRegionItem(
-            brush=pg.mkBrush(86, 180, 233, 50), pen=pg.mkPen(theme.ZONE_STYLES[Zone.UNDER].colour)
-        )
+        self.range = pg.LinearRegionItem()
         self.range.setZValue(10)
         self.overview.addItem(self.range)
         self.detail = _SessionPlot(legend=True)
