@@ -73,3 +73,14 @@ def from_display(value: np.ndarray | float, unit: Unit, probe_area_cm2: float) -
     if unit.is_pressure:
         return value * unit.si_per_unit * _check_area(probe_area_cm2)
     return value * unit.si_per_unit
+
+
+def convert(
+    value: np.ndarray | float,
+    source: Unit,
+    target: Unit,
+    probe_area_cm2: float = DEFAULT_PROBE_AREA_CM2,
+) -> np.ndarray:
+    """``source`` -> ``target`` through newtons; the probe area matters only between a force
+    and a pressure (1 kgf/cm² is 98.0665 kPa on any probe; 10 N is 100 kPa on 1 cm²)."""
+    return to_display(from_display(value, source, probe_area_cm2), target, probe_area_cm2)
