@@ -36,6 +36,7 @@ from monitor.ppt.results import (
     write_results_csv,
 )
 from monitor.ppt.trial import (
+    Flag,
     Pace,
     PptSettings,
     RampGuide,
@@ -169,7 +170,8 @@ def test_a_protocol_plans_every_site_side_and_trial_once(order: str) -> None:
 
 
 def trial(threshold: float, reason: str = "") -> Trial:
-    return Trial(0.0, 5.0, threshold, StopSource.BUTTON, 50.0, 50.0, reason)
+    flags = (Flag.RATE,) if reason else ()
+    return Trial(0.0, 5.0, threshold, StopSource.BUTTON, 50.0, 50.0, reason, flags)
 
 
 def test_a_run_waits_the_interval_and_repeats_flagged_trials() -> None:
@@ -182,11 +184,12 @@ def test_a_run_waits_the_interval_and_repeats_flagged_trials() -> None:
     run.repeat()
     run.add(trial(260), now=180.0)
     run.add(trial(900, "too fast"), now=220.0)
-    run.keep()  # the examiner keeps it; it stays flagged and out of the mean
+    run.keep()  # the examiner keeps it: it stays flagged and counts in the mean
     assert run.finished
     result = site_result(run.trial_records())
-    assert result.thresholds_kpa == (250, 260, 900) and result.used == (1, 2)
-    assert result.mean_kpa == 255
+    assert result.thresholds_kpa == (250, 260, 900) and result.used == (1, 2, 3)
+    assert result.mean_kpa == pytest.approx(470)
+    assert result.trials[2].flags == "too fast"
 
 
 def test_results_mean_sd_cv_asymmetry_and_references() -> None:
@@ -220,14 +223,15 @@ def test_trials_are_stored_in_the_recordings_ppt_table(tmp_path) -> None:
         run.add(found, now=found.t_stop)
         if run.pending:
             run.keep()
-    for planned, found in run.records:
-        writer.add_ppt_trial(ppt_trial_row(planned, found))
+    for entry in run.entries:
+        writer.add_ppt_trial(ppt_trial_row(entry))
     writer.close()
     table = read_recording(tmp_path / "ppt.h5").ppt_trials
     assert table["side"].tolist() == ["left", "left", "left", "right"]
     assert table["trial"].tolist() == [1, 2, 3, 1]
     assert table["stop_source"].tolist() == ["button"] * 4
     assert table["accepted"].tolist() == [1, 1, 1, 0] and "too fast" in table["reason"][3]
+    assert table["reason"][3].endswith("; kept by the examiner")
     assert table["threshold_kpa"] == pytest.approx([p.threshold_kpa for p in plans[:4]], abs=3)
 
 
@@ -268,7 +272,9 @@ def test_results_table_csv_and_remembered_thresholds(tmp_path) -> None:
     write_results_csv(rows, path, {"client": "C-3", "rate": "50 kPa/s"})
     lines = path.read_text().splitlines()
     assert lines[:2] == ["# client: C-3", "# rate: 50 kPa/s"]
-    table = list(csv.DictReader(lines[2:]))
+    assert lines[2].startswith("# asymmetry_pct: L/R asymmetry")
+    table = list(csv.DictReader(lines[3:]))
+    assert table[1]["trial_2_stop"] == "" and table[1]["trial_2_in_mean"] == "yes"
     assert table[1]["trial_1_kpa"] == "270.0" and table[1]["mean_kpa"] == "256.7"
     assert table[2]["reference"] == "no reference" and table[2]["asymmetry_pct"] == ""
     store = ClientStore(tmp_path / "clients.json")
@@ -283,5 +289,5 @@ def test_measuring_again_while_a_flagged_trial_waits_is_a_repeat() -> None:
     run.add(trial(400, "too fast"), now=0.0)
     assert run.pending is not None
     run.add(trial(300), now=10.0)  # the examiner simply measured again
-    assert run.pending is None and [t.threshold_kpa for _, t in run.records] == [300]
+    assert run.pending is None and [e.trial.threshold_kpa for e in run.entries] == [300]
     assert run.current.trial == 2

@@ -9,8 +9,8 @@ from test_ppt import stream
 
 from monitor.ppt.protocol import PptProtocol, PptRun
 from monitor.ppt.results import load_references, results_table
-from monitor.ppt.trial import TrialDetector
-from monitor.ui.ppt_report import TrialTrace, write_pdf
+from monitor.ppt.trial import TrialDetector, TrialTrace
+from monitor.ui.ppt_report import write_pdf
 
 
 def measured_run():
@@ -27,7 +27,8 @@ def measured_run():
         if run.finished:
             break
     traces = []
-    for planned, trial in run.records:
+    for entry in run.entries:
+        planned, trial = entry.planned, entry.trial
         inside = (t >= trial.t_start) & (t <= trial.t_stop)
         traces.append(
             TrialTrace(

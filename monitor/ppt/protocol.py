@@ -1,22 +1,29 @@
 """A PPT protocol and its run: which site and side comes next, when, and what was measured.
 
 Qt-free: the PPT screen shows ``PptRun.current`` and ``ready_in``; the trial detector's trials
-go to ``PptRun.add``. A trial flagged for its ramp rate is repeated unless the examiner keeps
-it; the run then moves on.
+go to ``PptRun.add``. A flagged trial is repeated unless the examiner keeps it (it then counts
+in the mean, marked as kept); any measured trial can later be deleted or redone.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
 from monitor.ppt.results import TrialRecord
-from monitor.ppt.trial import DFNS_RATE_KPA_S, FISCHER_RATE_KPA_S, Trial
+from monitor.ppt.trial import DFNS_RATE_KPA_S, FISCHER_RATE_KPA_S, Trial, TrialTrace
 
 RATE_PRESETS_KPA_S = {
     "DFNS QST, 50 kPa/s": DFNS_RATE_KPA_S,
     "Fischer, 1 kgf/cm²/s": FISCHER_RATE_KPA_S,
     "Computer-controlled (CCPA), 10 kPa/s": 10.0,
+}
+#: The sides a protocol can measure, by the name the screen and the settings use.
+SIDE_CHOICES = {
+    "left and right": ("left", "right"),
+    "left only": ("left",),
+    "right only": ("right",),
 }
 LEFT_THEN_RIGHT, ALTERNATING, RANDOMISED = "left then right", "alternating", "randomised"
 ORDERS = (LEFT_THEN_RIGHT, ALTERNATING, RANDOMISED)
@@ -77,65 +84,125 @@ class PptProtocol:
 
 
 @dataclass
+class Entry:
+    """One measured trial of the run, with the examiner's decision on it."""
+
+    planned: PlannedTrial
+    trial: Trial
+    kept: bool = False  # flagged, and kept by the examiner: it counts in the mean
+    trace: TrialTrace | None = None
+
+    @property
+    def counted(self) -> bool:
+        """In the mean: accepted as measured, or kept by the examiner, and with a threshold
+        (a trial stopped at the safety maximum has none, kept or not)."""
+        return (self.trial.accepted or self.kept) and math.isfinite(self.trial.threshold_kpa)
+
+    def label(self) -> str:
+        return f"{self.planned.site} {self.planned.side[0].upper()}{self.planned.trial}"
+
+
+@dataclass
 class PptRun:
+    """What is left to measure, what was measured, and a flagged trial awaiting the
+    examiner's decision. Times are on the session clock (the samples' ``t``)."""
+
     protocol: PptProtocol
     plan: list[PlannedTrial] = field(init=False)
-    records: list[tuple[PlannedTrial, Trial]] = field(default_factory=list)
-    _index: int = 0
-    _last_stop: float | None = None  # monotonic time of the last stop
-    pending: tuple[PlannedTrial, Trial] | None = None  # a flagged trial awaiting a decision
+    entries: list[Entry] = field(default_factory=list)
+    todo: list[PlannedTrial] = field(init=False)
+    _last_stop: float | None = None
+    pending: Entry | None = None  # a flagged trial awaiting repeat-or-keep
 
     def __post_init__(self) -> None:
         self.plan = self.protocol.plan()
+        self.todo = list(self.plan)
 
     @property
     def current(self) -> PlannedTrial | None:
-        return self.plan[self._index] if self._index < len(self.plan) else None
+        return self.todo[0] if self.todo else None
 
     @property
     def finished(self) -> bool:
-        return self.current is None
+        return not self.todo and self.pending is None
+
+    @property
+    def rest_until(self) -> float:
+        """Loading may begin from this session time on."""
+        if self._last_stop is None:
+            return -math.inf
+        return self._last_stop + self.protocol.interval_s
 
     def ready_in(self, now: float) -> float:
         """Seconds of rest left before the next trial (0: go)."""
-        if self._last_stop is None:
-            return 0.0
-        return max(0.0, self._last_stop + self.protocol.interval_s - now)
+        return max(0.0, self.rest_until - now)
 
-    def add(self, trial: Trial, now: float) -> None:
+    def add(self, trial: Trial, now: float, trace: TrialTrace | None = None) -> Entry | None:
         """A trial for the current site: kept if accepted, else held for repeat-or-keep (a
         flagged trial still waiting is dropped: the examiner measured again)."""
         planned = self.current
         if planned is None:
-            return
+            return None
         self.pending = None  # measuring again without deciding is a repeat
         self._last_stop = now
+        entry = Entry(planned, trial, trace=trace)
         if trial.accepted:
-            self.records.append((planned, trial))
-            self._index += 1
+            self.entries.append(entry)
+            self.todo.pop(0)
         else:
-            self.pending = (planned, trial)
+            self.pending = entry
+        return entry
 
     def repeat(self) -> None:
         """Drop the flagged trial: the same site and side is measured again."""
         self.pending = None
 
-    def keep(self) -> None:
-        """Keep the flagged trial as it is (recorded with its flag) and move on."""
+    def keep(self) -> Entry | None:
+        """Keep the flagged trial (recorded with its flag, counted where it has a threshold)
+        and move on."""
+        entry, self.pending = self.pending, None
+        if entry is not None:
+            entry.kept = True
+            self.entries.append(entry)
+            self.todo.pop(0)
+        return entry
+
+    def delete(self, entry: Entry) -> None:
+        """Forget a measured trial: its site keeps one trial fewer."""
+        self._require_no_pending()
+        self.entries.remove(entry)
+
+    def redo(self, entry: Entry) -> None:
+        """Forget a measured trial and measure its site, side and number again, next."""
+        self._require_no_pending()
+        self.entries.remove(entry)
+        self.todo.insert(0, entry.planned)
+
+    def _require_no_pending(self) -> None:
         if self.pending is not None:
-            self.records.append(self.pending)
-            self.pending = None
-            self._index += 1
+            raise ValueError("repeat or keep the flagged trial first")
 
     def trial_records(self) -> list[TrialRecord]:
         return [
-            TrialRecord(p.site, p.side, p.trial, t.threshold_kpa, t.accepted)
-            for p, t in self.records
+            TrialRecord(
+                e.planned.site,
+                e.planned.side,
+                e.planned.trial,
+                e.trial.threshold_kpa,
+                e.counted,
+                e.trial.reason,
+                e.trial.stop_source.value,
+            )
+            for e in self.entries
         ]
 
 
-def ppt_trial_row(planned: PlannedTrial, trial: Trial) -> tuple:
+def ppt_trial_row(entry: Entry) -> tuple:
     """One row of a recording's PPT table (``recordings.schema.PPT_TRIAL_DTYPE`` order)."""
+    planned, trial = entry.planned, entry.trial
+    reason = trial.reason
+    if entry.kept and trial.reason:
+        reason += "; kept by the examiner" + ("" if entry.counted else " (no threshold)")
     return (
         trial.t_start,
         trial.t_stop,
@@ -147,5 +214,5 @@ def ppt_trial_row(planned: PlannedTrial, trial: Trial) -> tuple:
         trial.threshold_kpa,
         trial.stop_source.value,
         int(trial.accepted),
-        trial.reason,
+        reason,
     )

@@ -14,9 +14,20 @@ import numpy as np
 
 from monitor.json_documents import parse_document
 
-#: Which trials make the reported threshold: all accepted ones (DFNS, Commander AVG), or
-#: trials 2-3 where the first is a familiarisation (Mailloux 2021, Balaguier 2016).
+#: Which trials make the reported threshold: all counted ones (DFNS, Commander AVG), or
+#: trials 2 and 3 where the first is a familiarisation (Mailloux 2021, Balaguier 2016).
 MEAN_OF_ALL, MEAN_OF_2_3 = "all", "2-3"
+MEAN_RULES = {MEAN_OF_ALL: "mean of all trials", MEAN_OF_2_3: "mean of trials 2 and 3"}
+#: What the asymmetry column is, wherever it is shown.
+ASYMMETRY_TEXT = "L/R asymmetry: |left - right| as % of the higher side"
+
+
+def check_mean_rule(mean_of: str, trials_per_site: int) -> None:
+    """Trials 2 and 3 need three trials per site."""
+    if mean_of not in MEAN_RULES:
+        raise ValueError(f"unknown mean rule {mean_of!r}")
+    if mean_of == MEAN_OF_2_3 and trials_per_site < 3:
+        raise ValueError("the mean of trials 2 and 3 needs 3 trials per site")
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,9 @@ class TrialRecord:
     side: str
     trial: int  # 1, 2, 3 ... at this site and side
     threshold_kpa: float
-    accepted: bool
+    counted: bool  # may enter the mean: accepted, or flagged and kept by the examiner
+    flags: str = ""  # why it was flagged ("" for none)
+    stop: str = ""  # what stopped it (a StopSource value)
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,7 @@ class SiteResult:
     site: str
     side: str
     thresholds_kpa: tuple[float, ...]  # every trial, in order (NaN where none)
+    trials: tuple[TrialRecord, ...]  # the same trials, whole
     used: tuple[int, ...]  # trial numbers in the mean
     mean_kpa: float
     sd_kpa: float
@@ -64,10 +78,9 @@ def site_result(trials: Iterable[TrialRecord], mean_of: str = MEAN_OF_ALL) -> Si
     trials = sorted(trials, key=lambda trial: trial.trial)
     if not trials:
         raise ValueError("no trials")
-    usable = [t for t in trials if t.accepted and math.isfinite(t.threshold_kpa)]
-    if mean_of == MEAN_OF_2_3:
-        later = [t for t in usable if t.trial >= 2]
-        usable = later or usable  # with only trial 1 usable, report it rather than nothing
+    usable = [t for t in trials if t.counted and math.isfinite(t.threshold_kpa)]
+    if mean_of == MEAN_OF_2_3:  # exactly those two: never trial 1 or 4 in their place
+        usable = [t for t in usable if t.trial in (2, 3)]
     values = np.array([t.threshold_kpa for t in usable])
     mean = float(values.mean()) if values.size else math.nan
     sd = float(values.std(ddof=1)) if values.size > 1 else math.nan
@@ -75,6 +88,7 @@ def site_result(trials: Iterable[TrialRecord], mean_of: str = MEAN_OF_ALL) -> Si
         site=trials[0].site,
         side=trials[0].side,
         thresholds_kpa=tuple(t.threshold_kpa for t in trials),
+        trials=tuple(trials),
         used=tuple(t.trial for t in usable),
         mean_kpa=mean,
         sd_kpa=sd,
@@ -111,6 +125,30 @@ class ResultRow:
     result: SiteResult
     asymmetry_pct: float  # this site's left/right asymmetry (NaN with one side)
     reference: Reference | None
+    lower_side: str = ""  # the side with the lower threshold ("" when equal or one side)
+
+    def asymmetry_text(self) -> str:
+        if not math.isfinite(self.asymmetry_pct):
+            return "—"
+        lower = f" ({self.lower_side} lower)" if self.lower_side else ""
+        return f"{self.asymmetry_pct:.0f} %{lower}"
+
+    def trials_text(self) -> str:
+        """Every trial's threshold; a flagged one in brackets when it is not in the mean,
+        with an asterisk when the examiner kept it into the mean."""
+        words = []
+        used = set(self.result.used)
+        for trial in self.result.trials:
+            value = _fmt(trial.threshold_kpa, 0) or "—"
+            if trial.trial not in used:
+                value = f"[{value}]"
+            elif trial.flags:
+                value += "*"
+            words.append(value)
+        return " ".join(words)
+
+    def used_text(self) -> str:
+        return ", ".join(map(str, self.result.used)) or "none"
 
     def reference_text(self) -> str:
         if self.reference is None:
@@ -135,54 +173,74 @@ def results_table(
     rows = []
     for (site, _), result in results.items():
         left, right = results.get((site, "left")), results.get((site, "right"))
-        asymmetry = asymmetry_pct(left.mean_kpa, right.mean_kpa) if left and right else math.nan
+        asymmetry, lower = math.nan, ""
+        if left and right:
+            asymmetry = asymmetry_pct(left.mean_kpa, right.mean_kpa)
+            if math.isfinite(asymmetry) and left.mean_kpa != right.mean_kpa:
+                lower = "left" if left.mean_kpa < right.mean_kpa else "right"
         reference = reference_for(references or [], site, sex) if sex else None
-        rows.append(ResultRow(result, asymmetry, reference))
+        rows.append(ResultRow(result, asymmetry, reference, lower))
     return rows
 
 
 def write_results_csv(rows: list[ResultRow], path, header: dict[str, str]) -> None:
-    """The results as CSV, preceded by ``# key: value`` lines saying what was measured how."""
+    """The results as CSV, preceded by ``# key: value`` lines saying who, when and how. One
+    line per site and side; for each trial its threshold, what stopped it, its flags and
+    whether it is in the mean."""
     with open(path, "w", newline="", encoding="utf-8") as out:
         for key, value in header.items():
             out.write(f"# {key}: {value}\n")
+        out.write(f"# asymmetry_pct: {ASYMMETRY_TEXT}\n")
         writer = csv.writer(out)
-        trials = max((len(row.result.thresholds_kpa) for row in rows), default=0)
+        numbers = sorted({trial.trial for row in rows for trial in row.result.trials})
         writer.writerow(
             ["site", "side"]
-            + [f"trial_{n}_kpa" for n in range(1, trials + 1)]
+            + [f"trial_{n}_{part}" for n in numbers for part in ("kpa", "stop", "flags", "in_mean")]
             + [
                 "mean_kpa",
                 "sd_kpa",
                 "cv_pct",
                 "trials_in_mean",
                 "asymmetry_pct",
+                "lower_side",
                 "reference",
                 "reference_source",
             ]
         )
         for row in rows:
             result = row.result
-            values = list(result.thresholds_kpa) + [math.nan] * (
-                trials - len(result.thresholds_kpa)
-            )
+            by_number = {trial.trial: trial for trial in result.trials}
+            cells = []
+            for n in numbers:
+                trial = by_number.get(n)
+                if trial is None:  # deleted, or not measured
+                    cells += ["", "", "not measured", ""]
+                    continue
+                cells += [
+                    _fmt(trial.threshold_kpa),
+                    trial.stop,
+                    trial.flags,
+                    "yes" if n in result.used else "no",
+                ]
             writer.writerow(
-                [result.site, result.side]
-                + [_fmt(value) for value in values]
-                + [
+                [
+                    result.site,
+                    result.side,
+                    *cells,
                     _fmt(result.mean_kpa),
                     _fmt(result.sd_kpa),
                     _fmt(result.cv_pct),
                     " ".join(map(str, result.used)),
                     _fmt(row.asymmetry_pct),
+                    row.lower_side,
                     row.reference_text(),
                     row.reference.source if row.reference else "",
                 ]
             )
 
 
-def _fmt(value: float) -> str:
-    return "" if not math.isfinite(value) else f"{value:.1f}"
+def _fmt(value: float, decimals: int = 1) -> str:
+    return "" if not math.isfinite(value) else f"{value:.{decimals}f}"
 
 
 def remember_thresholds(store, client: str, rows: list[ResultRow], recording: str) -> int:

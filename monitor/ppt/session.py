@@ -1,20 +1,50 @@
-"""One PPT protocol being measured: the stream in, trials and the ramp guide out. Qt-free.
+"""One PPT protocol being measured: the stream in; trials, the run, the ramp guide and the
+results out. Qt-free, and driven by the samples' own clock (``t``), so it runs the same on a
+live device, in a replay and in tests fed numpy blocks.
 
-The PPT screen hands it calibrated blocks (force in N and the device's flags) and the
-examiner's key presses; it turns force into pressure on the probe, finds trials, adds them to
-the run, and says what the ramp guide shows.
+The PPT screen hands it calibrated blocks (structured arrays with ``t``, ``force`` in N and
+``flags``) and the examiner's actions (stop, repeat, keep, delete, redo); it turns force into
+pressure on the probe, refuses loading during the rest, finds trials, keeps each trial's
+trace, and says what the screen shows and what the recording gets.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from firmware_bridge.samples import FLAG_BUTTON
-from monitor.ppt.protocol import PlannedTrial, PptProtocol, PptRun
-from monitor.ppt.trial import GuideFrame, PptSettings, RampGuide, Trial, TrialDetector
+from monitor.ppt.protocol import Entry, PptProtocol, PptRun, ppt_trial_row
+from monitor.ppt.results import (
+    MEAN_OF_ALL,
+    MEAN_RULES,
+    Reference,
+    ResultRow,
+    check_mean_rule,
+    results_table,
+)
+from monitor.ppt.trial import (
+    MIN_LOADING_S,
+    MIN_RAMP_SHARE,
+    GuideFrame,
+    PptSettings,
+    RampGuide,
+    TrialDetector,
+    TrialTrace,
+)
 
 #: The guide looks back this far at most (its window is 0.25-1 s).
 GUIDE_HISTORY_S = 1.0
+
+
+@dataclass(frozen=True)
+class Fed:
+    """What one block brought."""
+
+    measured: list[Entry]  # trials completed (accepted, or flagged and now pending)
+    refused: bool  # loading began during the rest and was not measured
 
 
 class PptSession:
@@ -25,51 +55,161 @@ class PptSession:
         sample_rate_hz: float = 1000.0,
         tolerance: float = 0.20,
         safety_max_kpa: float = 1000.0,
+        mean_of: str = MEAN_OF_ALL,
     ) -> None:
+        check_mean_rule(mean_of, protocol.trials_per_site)
+        self.mean_of = mean_of
         self.settings = PptSettings(
             target_rate_kpa_s=protocol.rate_kpa_s,
             tolerance=tolerance,
             safety_max_kpa=safety_max_kpa,
         )
         self.run = PptRun(protocol)
-        self.detector = TrialDetector(self.settings)
+        self.detector = TrialDetector(self.settings, rest_s=protocol.interval_s)
         self.guide = RampGuide(self.settings, sample_rate_hz)
         self.probe_area_cm2 = probe_area_cm2
         self._recent_t = np.zeros(0)
         self._recent_kpa = np.zeros(0)
+        self._rows: list[tuple] = []  # rows for the recording, not yet taken
+        self._changes = 0  # every change to what was measured
+        self._exported_at = 0
+        self.notice = ""  # why the last loading was refused, until the next trial
+
+    # --- the stream -------------------------------------------------------------------
 
     def kpa(self, force_n: np.ndarray) -> np.ndarray:
         return np.asarray(force_n, dtype=np.float64) * 10.0 / self.probe_area_cm2
 
-    def feed(
-        self, t: np.ndarray, force_n: np.ndarray, flags: np.ndarray, now: float
-    ) -> list[tuple[PlannedTrial, Trial]]:
-        """Trials this block completed, each with the site it was measured at."""
-        kpa = self.kpa(force_n)
+    @property
+    def now(self) -> float:
+        """The newest sample's time: the session clock the rest is counted on."""
+        return float(self._recent_t[-1]) if self._recent_t.size else math.nan
+
+    def feed(self, block: np.ndarray) -> Fed:
+        """A calibrated block (fields ``t``, ``force``, ``flags``)."""
+        t = np.asarray(block["t"], dtype=np.float64)
+        kpa = self.kpa(block["force"])
+        self._keep_recent(t, kpa)
+        if self.run.finished or not t.size:  # nothing runs after the protocol completes
+            return Fed([], False)
+        refusals = self.detector.refusals
+        measured = []
+        for trial in self.detector.feed(t, kpa, (block["flags"] & FLAG_BUTTON) > 0):
+            planned = self.run.current
+            if planned is None:
+                break
+            inside = (self._recent_t >= trial.t_start) & (self._recent_t <= trial.t_stop)
+            trace = TrialTrace(
+                f"{planned.site} {planned.side[0].upper()}{planned.trial}",
+                self._recent_t[inside] - trial.t_start,
+                self._recent_kpa[inside],
+                trial.target_rate_kpa_s,
+                trial.threshold_kpa,
+                not trial.accepted,
+            )
+            entry = self.run.add(trial, trial.t_stop, trace)
+            if entry is not None:
+                measured.append(entry)
+                if trial.accepted:
+                    self._record(entry)
+                self.notice = ""
+                self._changes += 1
+            if self.run.finished:
+                break
+        refused = self.detector.refusals > refusals
+        if refused:
+            left = self.run.ready_in(self.now)
+            self.notice = (
+                f"Resting: {left:.0f} s left. Lift the probe: "
+                "loading during the rest is not measured."
+            )
+        return Fed(measured, refused)
+
+    def _keep_recent(self, t: np.ndarray, kpa: np.ndarray) -> None:
+        """The trial under way (for its plot and trace), else the last second."""
         since = self.detector.loading_since
-        if t.size:  # the trial under way (for its plot), else the last second
+        if t.size:
             start = float(t[-1]) - GUIDE_HISTORY_S
             keep = self._recent_t >= (min(since, start) if since is not None else start)
         else:
             keep = slice(None)
         self._recent_t = np.concatenate([self._recent_t[keep], t])
         self._recent_kpa = np.concatenate([self._recent_kpa[keep], kpa])
-        done = []
-        for trial in self.detector.feed(t, kpa, (flags & FLAG_BUTTON) > 0):
-            planned = self.run.current
-            if planned is None:
-                break
-            self.run.add(trial, now)
-            done.append((planned, trial))
-        return done
+
+    # --- the examiner's actions -------------------------------------------------------
+
+    def trial_running(self) -> bool:
+        """A trial is loading now (Space then means "stop: pain now")."""
+        return self.detector.loading and not self.run.finished
 
     def stop_now(self) -> None:
         """The examiner's key or foot pedal: the trial stops at the newest sample."""
-        if self._recent_t.size:
+        if self.trial_running() and self._recent_t.size:
             self.detector.stop_now(float(self._recent_t[-1]))
 
+    def repeat(self) -> None:
+        self.run.repeat()
+        self._changes += 1
+
+    def keep(self) -> None:
+        entry = self.run.keep()
+        if entry is not None:
+            self._record(entry)
+            self._changes += 1
+
+    def delete(self, entry: Entry) -> None:
+        self.run.delete(entry)
+        self._changes += 1
+
+    def redo(self, entry: Entry) -> None:
+        self.run.redo(entry)
+        self._changes += 1
+
+    def _record(self, entry: Entry) -> None:
+        self._rows.append(ppt_trial_row(entry))
+
+    def take_rows(self) -> list[tuple]:
+        """Rows for the recording's PPT table since the last call."""
+        rows, self._rows = self._rows, []
+        return rows
+
+    # --- what is shown ----------------------------------------------------------------
+
     def guide_frame(self) -> GuideFrame:
+        if self.run.finished:
+            return GuideFrame(math.nan, math.nan, None)
         return self.guide.frame(self._recent_t, self._recent_kpa, self.detector.loading_since)
+
+    def recent(self) -> tuple[np.ndarray, np.ndarray]:
+        """(time, pressure) since the trial under way started loading, at least the last
+        second: what the guide's plot draws."""
+        return self._recent_t, self._recent_kpa
+
+    @property
+    def current_kpa(self) -> float:
+        return float(self._recent_kpa[-1]) if self._recent_kpa.size else math.nan
+
+    def results(self, sex: str = "", references: list[Reference] | None = None) -> list[ResultRow]:
+        return results_table(self.run.trial_records(), self.mean_of, sex, references)
+
+    def set_mean_of(self, mean_of: str) -> None:
+        check_mean_rule(mean_of, self.run.protocol.trials_per_site)
+        if mean_of != self.mean_of:
+            self.mean_of = mean_of
+            self._changes += 1
+
+    def traces(self) -> list[TrialTrace]:
+        return [entry.trace for entry in self.run.entries if entry.trace is not None]
+
+    # --- exported or not --------------------------------------------------------------
+
+    @property
+    def unexported(self) -> bool:
+        """Trials were measured, deleted or kept since the last export."""
+        return bool(self.run.entries) and self._changes != self._exported_at
+
+    def mark_exported(self) -> None:
+        self._exported_at = self._changes
 
     def describe(self) -> dict[str, object]:
         """The protocol and its settings, as recorded with the trials (order seed included, so
@@ -86,13 +226,18 @@ class PptSession:
             "tolerance": self.settings.tolerance,
             "safety_max_kpa": self.settings.safety_max_kpa,
             "probe_area_cm2": self.probe_area_cm2,
+            "mean_of": self.mean_of,
+            "min_loading_s": MIN_LOADING_S,
+            "min_threshold_kpa": self.settings.min_threshold_kpa,
+            "min_ramp_share": MIN_RAMP_SHARE,
         }
 
-    def recent(self) -> tuple[np.ndarray, np.ndarray]:
-        """(time, pressure) since the trial under way started loading, at least the last
-        second: what the guide's plot draws."""
-        return self._recent_t, self._recent_kpa
-
-    @property
-    def current_kpa(self) -> float:
-        return float(self._recent_kpa[-1]) if self._recent_kpa.size else float("nan")
+    def describe_text(self) -> str:
+        """The protocol in one line, for the exports' headers."""
+        p = self.run.protocol
+        return (
+            f"{p.trials_per_site} trials per site at {p.rate_kpa_s:g} kPa/s "
+            f"(± {self.settings.tolerance:.0%}), {p.interval_s:g} s rest, {p.order} "
+            f"(seed {p.seed}), sides {', '.join(p.sides)}; {MEAN_RULES[self.mean_of]}; "
+            f"safety maximum {self.settings.safety_max_kpa:g} kPa"
+        )

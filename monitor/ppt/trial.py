@@ -21,6 +21,28 @@ DFNS_RATE_KPA_S = 50.0
 FISCHER_RATE_KPA_S = 98.07
 
 
+#: Plausibility. A stop sooner than this after loading began is flagged "too short": a simple
+#: reaction takes about 0.2-0.3 s, so within about twice that the subject answers the touch
+#: itself, not a pressure the ramp reached (the overshoot is about rate x reaction time,
+#: domain.md §2.3); and at 10 Hz (an HX711) a ramp's rate needs a 0.5-1 s window to be
+#: measured at all (domain.md §4, item 7).
+MIN_LOADING_S = 0.5
+#: A fitted rate below this share of the target is "no ramp": a hold or a slow creep, so the
+#: value depends on how long the pressure was held, not on a known rate. It lies below any
+#: rate tolerance on offer (at most ±50 %), so a mere slow ramp is "too slow", not this.
+MIN_RAMP_SHARE = 0.25
+
+
+class Flag(Enum):
+    """Why a trial is not accepted as it is. The first three mean it is implausible."""
+
+    TOO_SHORT = "too short"
+    TOO_LOW = "too low"
+    NO_RAMP = "no ramp"
+    RATE = "ramp rate"
+    SAFETY = "safety maximum"
+
+
 class StopSource(Enum):
     KEY = "key"  # the examiner's key or foot pedal, when the subject says "now"
     BUTTON = "button"  # the device's own stop button
@@ -35,6 +57,12 @@ class PptSettings:
     start_kpa: float = 10.0  # loading has started above this
     safety_max_kpa: float = 1000.0
     release_fraction: float = 0.8  # below this share of the peak, the probe is being lifted
+    #: A threshold below this is flagged "too low": three times the pressure at which loading
+    #: is recognised (within reach of merely setting the probe on the skin) and under a third
+    #: of the lowest PPT reported in healthy adults at the trapezius (88 kPa, Persson 2004,
+    #: domain.md §7): a slip or an early press. A true threshold this low (allodynia) is
+    #: possible, so it is flagged for the examiner to redo or keep, never silently used.
+    min_threshold_kpa: float = 30.0
 
     def __post_init__(self) -> None:
         if not self.target_rate_kpa_s > 0:
@@ -54,10 +82,77 @@ class Trial:
     achieved_rate_kpa_s: float
     target_rate_kpa_s: float
     reason: str  # why it is not accepted; "" when it is
+    flags: tuple[Flag, ...] = ()
 
     @property
     def accepted(self) -> bool:
-        return not self.reason
+        return not self.flags
+
+    @property
+    def implausible(self) -> bool:
+        return bool({Flag.TOO_SHORT, Flag.TOO_LOW, Flag.NO_RAMP} & set(self.flags))
+
+
+@dataclass(frozen=True)
+class TrialTrace:
+    """What was applied during one trial, for the report's small multiples."""
+
+    label: str  # e.g. "Upper trapezius L2"
+    t: np.ndarray  # s since loading started
+    pressure_kpa: np.ndarray
+    target_rate_kpa_s: float
+    threshold_kpa: float
+    flagged: bool
+
+
+def judge(
+    settings: PptSettings,
+    source: StopSource,
+    duration_s: float,
+    threshold_kpa: float,
+    rate_kpa_s: float,
+) -> list[tuple[Flag, str]]:
+    """Every reason not to accept a trial as it is, with the words that say it (none: it is
+    accepted)."""
+    if source is StopSource.SAFETY:
+        return [
+            (
+                Flag.SAFETY,
+                f"no threshold below the safety maximum of {settings.safety_max_kpa:g} kPa",
+            )
+        ]
+    found = []
+    if duration_s < MIN_LOADING_S:
+        found.append(
+            (
+                Flag.TOO_SHORT,
+                f"too short: stopped {duration_s:.2f} s into loading "
+                f"(less than {MIN_LOADING_S:g} s is the reaction to the touch)",
+            )
+        )
+    if threshold_kpa < settings.min_threshold_kpa:
+        found.append(
+            (
+                Flag.TOO_LOW,
+                f"too low: {threshold_kpa:.0f} kPa (below {settings.min_threshold_kpa:g} kPa)",
+            )
+        )
+    target = settings.target_rate_kpa_s
+    if not math.isfinite(rate_kpa_s) or rate_kpa_s < MIN_RAMP_SHARE * target:
+        rate = "not measurable" if not math.isfinite(rate_kpa_s) else f"{rate_kpa_s:.0f} kPa/s"
+        found.append((Flag.NO_RAMP, f"no ramp: rate {rate} (target {target:g})"))
+        return found
+    off = rate_kpa_s / target - 1
+    if abs(off) > settings.tolerance:
+        word = "fast" if off > 0 else "slow"
+        found.append(
+            (
+                Flag.RATE,
+                f"ramp {rate_kpa_s:.0f} kPa/s is {abs(off):.0%} too {word} "
+                f"(target {target:g} ± {settings.tolerance:.0%})",
+            )
+        )
+    return found
 
 
 def fitted_rate(t: np.ndarray, pressure_kpa: np.ndarray) -> float:
@@ -78,14 +173,19 @@ def rate_window_s(sample_rate_hz: float) -> float:
 class TrialDetector:
     """Finds trials in a stream of (time, pressure, button) blocks."""
 
-    def __init__(self, settings: PptSettings | None = None) -> None:
+    def __init__(self, settings: PptSettings | None = None, rest_s: float = 0.0) -> None:
         self.settings = settings or PptSettings()
+        self.rest_s = rest_s  # after a stop, loading is refused for this long
         self._t: list[np.ndarray] = []  # the trial under way, or nothing
         self._p: list[np.ndarray] = []
         self._peak = -np.inf  # the trial's highest pressure so far
         self._start: float | None = None
         self._waiting_for_unload = False
         self._stop_requested: float | None = None
+        #: Loading that begins before this (session time, s) is refused: the rest between
+        #: trials. The probe must then come off before a trial can begin.
+        self.not_before = -math.inf
+        self.refusals = 0  # loadings refused so far
 
     @property
     def loading(self) -> bool:
@@ -121,6 +221,10 @@ class TrialDetector:
                 if rise.size == 0:
                     return done
                 i += int(rise[0])
+                if t[i] < self.not_before:
+                    self.refusals += 1
+                    self._waiting_for_unload = True
+                    continue
                 self._start = float(t[i])
             trial, used = self._continue(t[i:], pressure_kpa[i:], button[i:])
             i += used
@@ -170,31 +274,22 @@ class TrialDetector:
         else:
             t_stop, threshold, ramp = float(t[-1]), float(p[-1]), slice(0, t.size)
         rate = fitted_rate(t[ramp], p[ramp])
-        reason = ""
-        if source is StopSource.SAFETY:
-            reason = f"no threshold below the safety maximum of {settings.safety_max_kpa:g} kPa"
-        elif not math.isfinite(rate):
-            reason = "too short to measure the ramp rate"
-        else:
-            off = rate / settings.target_rate_kpa_s - 1
-            if abs(off) > settings.tolerance:
-                word = "fast" if off > 0 else "slow"
-                reason = (
-                    f"ramp {rate:.0f} kPa/s is {abs(off):.0%} too {word} "
-                    f"(target {settings.target_rate_kpa_s:g} ± {settings.tolerance:.0%})"
-                )
+        t_start = float(self._start if self._start is not None else t[0])
+        found = judge(settings, source, t_stop - t_start, threshold, rate)
         trial = Trial(
-            t_start=float(self._start if self._start is not None else t[0]),
+            t_start=t_start,
             t_stop=t_stop,
             threshold_kpa=threshold,
             stop_source=source,
             achieved_rate_kpa_s=rate,
             target_rate_kpa_s=settings.target_rate_kpa_s,
-            reason=reason,
+            reason="; ".join(words for _, words in found),
+            flags=tuple(flag for flag, _ in found),
         )
         self._t, self._p, self._peak = [], [], -np.inf
         self._start, self._stop_requested = None, None
         self._waiting_for_unload = True
+        self.not_before = t_stop + self.rest_s
         return trial
 
 

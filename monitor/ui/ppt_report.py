@@ -8,30 +8,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
-from monitor.ppt.results import ResultRow
+from monitor.ppt.results import ASYMMETRY_TEXT, ResultRow
+from monitor.ppt.trial import TrialTrace
 
 INK = QColor("#000000")
 GREY = QColor("#666666")
 TARGET = QColor("#0072B2")  # Okabe-Ito blue: the target ramp
 TRACE = QColor("#D55E00")  # vermillion: what was applied
 RESOLUTION_DPI = 300
-
-
-@dataclass(frozen=True)
-class TrialTrace:
-    label: str  # e.g. "Upper trapezius L2"
-    t: np.ndarray  # s since loading started
-    pressure_kpa: np.ndarray
-    target_rate_kpa_s: float
-    threshold_kpa: float
-    flagged: bool
 
 
 def write_pdf(
@@ -97,14 +87,15 @@ def _number(value: float, decimals: int = 0, suffix: str = "") -> str:
 
 def _table(painter: QPainter, area: QRectF, y: float, rows: list[ResultRow], unit: float) -> float:
     columns = (
-        ("Site", 40),
-        ("Side", 12),
-        ("Trials (kPa)", 38),
-        ("Mean", 14),
-        ("SD", 12),
-        ("CV", 12),
-        ("L/R", 12),
-        ("Reference", 40),
+        ("Site", 32),
+        ("Side", 11),
+        ("Trials, kPa", 30),
+        ("Mean, kPa", 14),
+        ("In mean", 14),
+        ("SD", 10),
+        ("CV", 11),
+        ("L/R asymmetry", 20),
+        ("Reference", 38),
     )
     size = 2.8 * unit
     height = size * 1.7
@@ -115,11 +106,12 @@ def _table(painter: QPainter, area: QRectF, y: float, rows: list[ResultRow], uni
             [
                 result.site,
                 result.side,
-                " ".join(_number(value) for value in result.thresholds_kpa),
+                row.trials_text(),
                 _number(result.mean_kpa),
+                row.used_text(),
                 _number(result.sd_kpa),
                 _number(result.cv_pct, 1, " %"),
-                _number(row.asymmetry_pct, 0, " %"),
+                row.asymmetry_text(),
                 row.reference_text(),
             ]
         )
@@ -143,12 +135,19 @@ def _table(painter: QPainter, area: QRectF, y: float, rows: list[ResultRow], uni
         painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
     painter.setFont(_font(2.4 * unit))
     painter.setPen(GREY)
-    sources = sorted({row.reference.source for row in rows if row.reference})
-    for source in sources:
+    notes = [
+        "Trials: [value] flagged, not in the mean; value* flagged and kept by the examiner, "
+        f"in the mean. {ASYMMETRY_TEXT}."
+    ]
+    notes += [
+        f"Reference: {source}"
+        for source in sorted({r.reference.source for r in rows if r.reference})
+    ]
+    for source in notes:
         painter.drawText(
             QRectF(area.left(), y, area.width(), 2.4 * unit * 2.6),
             Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
-            f"Reference: {source}",
+            source,
         )
         y += 2.4 * unit * 2.6
     return y

@@ -1,8 +1,9 @@
-"""The PPT screen: set up a protocol, follow the ramp guide, see and keep the results.
+"""The PPT screen: set up a protocol, follow the ramp guide, see, correct and keep the results.
 
-Thin wiring: ``PptSession`` finds the trials and says what the guide shows; the stream comes
-from the acquisition through a queue (its sink runs on the reader thread) and is drained by a
-timer here, on the GUI thread.
+A view of ``PptSession`` (monitor/ppt/session.py), which owns the run, the trials, their
+traces and the results: this tab shows it and forwards the examiner's actions. The stream
+comes from the acquisition through a queue (its sink runs on the reader thread) and is drained
+by a timer here, on the GUI thread.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -39,34 +41,96 @@ from PySide6.QtWidgets import (
 from monitor.acquisition import Acquisition
 from monitor.cues import Cue
 from monitor.feedback import Zone
-from monitor.ppt.protocol import ORDERS, RATE_PRESETS_KPA_S, PptProtocol, ppt_trial_row
+from monitor.ppt.export import basis_lines, export_header, suggested_path
+from monitor.ppt.protocol import (
+    ORDERS,
+    RATE_PRESETS_KPA_S,
+    SIDE_CHOICES,
+    Entry,
+    PptProtocol,
+)
 from monitor.ppt.results import (
-    MEAN_OF_2_3,
-    MEAN_OF_ALL,
+    ASYMMETRY_TEXT,
+    MEAN_RULES,
     ResultRow,
     load_references,
-    results_table,
     write_results_csv,
 )
 from monitor.ppt.session import PptSession
 from monitor.ppt.trial import Pace, StopSource
+from monitor.settings import PptPreferences
 from monitor.ui import theme
-from monitor.ui.ppt_report import TrialTrace, write_pdf
+from monitor.ui.ppt_report import write_pdf
 
-SIDES = {"left and right": ("left", "right"), "left only": ("left",), "right only": ("right",)}
 PACE_COLOURS = {
     Pace.SLOW: theme.ZONE_STYLES[Zone.UNDER].colour,
     Pace.ON: theme.ZONE_STYLES[Zone.IN].colour,
     Pace.FAST: theme.ZONE_STYLES[Zone.OVER].colour,
 }
 PACE_CUES = {Pace.SLOW: Cue.UNDER, Pace.FAST: Cue.OVER}  # heard as well as seen
+REFUSED_CUE = Cue.OVER  # loading during the rest: lift the probe
 REFRESH_MS = 33
-HISTORY_S = 60.0  # samples kept for the trial traces of the report
+CUSTOM = "custom"
+RESULT_COLUMNS = (
+    "Site",
+    "Side",
+    "Trials, kPa",
+    "Mean, kPa",
+    "In mean",
+    "SD",
+    "CV",
+    "L/R asymmetry",
+    "Reference",
+)
+TRIAL_COLUMNS = ("Trial", "kPa", "Rate, kPa/s", "Stop", "Flags", "In mean")
+
+
+def ask(parent: QWidget, title: str, text: str) -> bool:
+    """A yes/no question; No is the default."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, title, text, buttons, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class SiteList(QListWidget):
+    """Checkable sites: Space or Enter checks the current one, even where the window uses
+    Space as a shortcut (the list claims the key while it has the focus)."""
+
+    TOGGLE_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() in self.TOGGLE_KEYS:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        item = self.currentItem()
+        if event.key() in self.TOGGLE_KEYS and item is not None:
+            checked = item.checkState() == Qt.CheckState.Checked
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+            return
+        super().keyPressEvent(event)
+
+
+class TrialsTable(QTableWidget):
+    """The measured trials; Delete or Backspace deletes the selected one."""
+
+    delete_pressed: Callable[[], None] = staticmethod(lambda: None)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_pressed()
+            return
+        super().keyPressEvent(event)
 
 
 class PptTab(QWidget):
     trial_done = Signal(tuple)  # a row for the recording's PPT table
     protocol_started = Signal(str)  # the protocol and its settings, as JSON, for the record
+    basis_confirmed = Signal()  # the examiner confirmed the thresholds listed as the basis
+    trial_withdrawn = Signal(str)  # a recorded trial deleted or redone: what, for the record
+    preferences_changed = Signal(object)  # PptPreferences, to remember across restarts
 
     def __init__(
         self,
@@ -76,19 +140,24 @@ class PptTab(QWidget):
         sample_rate: Callable[[], float] = lambda: 1000.0,
         play: Callable[[Cue], None] = lambda cue: None,
         parent: QWidget | None = None,
+        *,
+        save_dir: Path | None = None,
+        preferences: PptPreferences | None = None,
+        confirm: Callable[[str, str], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self._probe_area = probe_area
         self._context = context  # who and how, for the exports' headers
         self._sample_rate = sample_rate  # the device's achieved rate: the guide smooths to it
         self._play = play
+        self.save_dir = save_dir
+        #: Asks the examiner (title, text) -> yes; a dialog unless a test gives its own.
+        self.confirm = confirm or (lambda title, text: ask(self, title, text))
         self._blocks: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
         self._disconnect = lambda: None
         self.session: PptSession | None = None
         self.rows: list[ResultRow] = []
-        self._history: list[np.ndarray] = []  # recent (t, kPa) blocks for the traces
-        self._traces: list[TrialTrace] = []
-        self._pending_trace: tuple[TrialTrace, tuple] | None = None  # a flagged trial's
+        self._shown_entries: list[Entry] = []  # the trials table's rows, in order
         self._last_pace: Pace | None = None
         self._references = load_references()
         self._make_setup(muscles)
@@ -98,26 +167,30 @@ class PptTab(QWidget):
         layout.addLayout(self._setup_row)
         layout.addLayout(self._live_row, 5)
         layout.addLayout(self._results_row, 3)
+        self.show_preferences(preferences or PptPreferences())
+        self._watch_preferences()
         self.timer = QTimer(self, interval=REFRESH_MS, timeout=self.refresh)
         self.timer.start()
 
     # --- building -----------------------------------------------------------------------
 
     def _make_setup(self, muscles: list[str]) -> None:
-        self.site_list = QListWidget()
+        self.site_list = SiteList()
         self.site_list.setMaximumHeight(110)
         self.site_list.setMinimumWidth(230)
-        self.site_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.site_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.site_list.setToolTip("Space or Enter checks the site under the cursor")
         for muscle in muscles:
             item = QListWidgetItem(muscle)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.site_list.addItem(item)
+        self.site_list.setCurrentRow(0)
         self.sides_box = QComboBox()
-        self.sides_box.addItems(SIDES)
+        self.sides_box.addItems(SIDE_CHOICES)
         self.trials_box = QSpinBox(minimum=1, maximum=10, value=3)
         self.rate_box = QComboBox()
-        self.rate_box.addItems([*RATE_PRESETS_KPA_S, "custom"])
+        self.rate_box.addItems([*RATE_PRESETS_KPA_S, CUSTOM])
         self.rate_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -127,7 +200,9 @@ class PptTab(QWidget):
         self.order_box = QComboBox()
         self.order_box.addItems(ORDERS)
         self.mean_box = QComboBox()
-        self.mean_box.addItems(["mean of all trials", "mean of trials 2-3"])
+        for key, text in MEAN_RULES.items():
+            self.mean_box.addItem(text, key)
+        self.mean_box.setToolTip("Trials 2 and 3 (the first as a familiarisation) need 3 trials")
         self.sex_box = QComboBox()
         self.sex_box.addItems(["sex: not given", "female", "male"])
         self.sex_box.setToolTip("For the reference values, which are by sex")
@@ -139,10 +214,12 @@ class PptTab(QWidget):
         self.start_button.clicked.connect(self.start)
         self.custom_rate.setEnabled(False)
         self.rate_box.currentTextChanged.connect(
-            lambda name: self.custom_rate.setEnabled(name == "custom")
+            lambda name: self.custom_rate.setEnabled(name == CUSTOM)
         )
+        self.mean_box.currentIndexChanged.connect(self._mean_rule_changed)
+        self.sex_box.currentIndexChanged.connect(self._update_results)
         grid = QGridLayout()
-        grid.addWidget(QLabel("Sites"), 0, 0)
+        grid.addWidget(QLabel("Sites (Space checks)"), 0, 0)
         grid.addWidget(self.site_list, 1, 0, 3, 1)
         for column, cells in enumerate(
             (
@@ -182,13 +259,16 @@ class PptTab(QWidget):
         self.pace_label = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter)
         self.next_label = QLabel("Choose sites and start the protocol.")
         self.next_label.setWordWrap(True)
+        self.notice_label = QLabel()  # loading refused during the rest
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(f"color: {theme.alert().name()}; font-weight: bold;")
         self.flag_label = QLabel()
         self.flag_label.setWordWrap(True)
         self.flag_label.setStyleSheet(f"color: {theme.alert().name()};")
         self.stop_button = QPushButton("Stop: pain now (Space)")
         self.stop_button.clicked.connect(self.stop_now)
-        self.repeat_button = QPushButton("Repeat trial")
-        self.keep_button = QPushButton("Keep it")
+        self.repeat_button = QPushButton("&Repeat trial")
+        self.keep_button = QPushButton("&Keep it")
         self.repeat_button.clicked.connect(self.repeat)
         self.keep_button.clicked.connect(self.keep)
         for label, size in (
@@ -203,6 +283,7 @@ class PptTab(QWidget):
         side = QVBoxLayout()
         for widget in (
             self.next_label,
+            self.notice_label,
             self.pressure_label,
             self.rate_label,
             self.pace_label,
@@ -221,30 +302,109 @@ class PptTab(QWidget):
         self._show_decision(False)
 
     def _make_results(self) -> None:
-        self.table = QTableWidget(0, 8)
-        self.table.setHorizontalHeaderLabels(
-            ["Site", "Side", "Trials (kPa)", "Mean", "SD", "CV", "L/R", "Reference"]
+        self.table = QTableWidget(0, len(RESULT_COLUMNS))
+        self.table.setHorizontalHeaderLabels(RESULT_COLUMNS)
+        self.table.horizontalHeaderItem(2).setToolTip(
+            "[value]: flagged, not in the mean; value*: flagged and kept, in the mean"
         )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(7, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeaderItem(7).setToolTip(ASYMMETRY_TEXT)
+        self.table.setToolTip(
+            "Trials: [value] is flagged and not in the mean; value* was flagged and kept "
+            f"by the examiner, in the mean. {ASYMMETRY_TEXT}."
+        )
+        self.trials_table = TrialsTable(0, len(TRIAL_COLUMNS))
+        self.trials_table.setHorizontalHeaderLabels(TRIAL_COLUMNS)
+        self.trials_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.trials_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        for table in (self.table, self.trials_table):
+            header = table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setStretchLastSection(True)
+            table.verticalHeader().setVisible(False)
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.delete_button = QPushButton("&Delete trial (Del)")
+        self.redo_button = QPushButton("Red&o trial")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.redo_button.clicked.connect(self.redo_selected)
+        self.trials_table.delete_pressed = self.delete_selected
+        self.trials_table.setToolTip(
+            "Del: delete the selected trial; Tab to Redo to measure it again"
+        )
         self.csv_button = QPushButton("Export CSV…")
         self.pdf_button = QPushButton("Report PDF…")
-        self.basis_button = QPushButton("Use as treatment basis")
+        self.basis_button = QPushButton("Use as treatment basis…")
         self.basis_button.setToolTip(
-            "Remember each site's threshold for this client: relative bands (% of PPT) use it"
+            "Remember each site's threshold for this client: relative bands (% of PPT) use it. "
+            "The values are listed for confirmation first."
         )
         self.csv_button.clicked.connect(lambda: self._export("csv"))
         self.pdf_button.clicked.connect(lambda: self._export("pdf"))
+        self.basis_button.clicked.connect(self.confirm_basis)
+        trials = QVBoxLayout()
+        trials.addWidget(self.trials_table, 1)
+        edit = QHBoxLayout()
+        edit.addWidget(self.delete_button)
+        edit.addWidget(self.redo_button)
+        trials.addLayout(edit)
         buttons = QVBoxLayout()
         for button in (self.csv_button, self.pdf_button, self.basis_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self._results_row = QHBoxLayout()
         self._results_row.addWidget(self.table, 5)
+        self._results_row.addLayout(trials, 3)
         self._results_row.addLayout(buttons, 1)
+
+    # --- preferences --------------------------------------------------------------------
+
+    def preferences(self) -> PptPreferences:
+        rate_name = self.rate_box.currentText()
+        return PptPreferences(
+            sites=self.chosen_sites(),
+            sides=self.sides_box.currentText(),
+            trials=self.trials_box.value(),
+            rate_kpa_s=RATE_PRESETS_KPA_S.get(rate_name, self.custom_rate.value()),
+            order=self.order_box.currentText(),
+            rest_s=self.rest_box.value(),
+            mean_of=self.mean_box.currentData(),
+            tolerance_pct=self.tolerance_box.value(),
+            safety_max_kpa=self.safety_box.value(),
+        )
+
+    def show_preferences(self, preferences: PptPreferences) -> None:
+        for row in range(self.site_list.count()):
+            item = self.site_list.item(row)
+            chosen = item.text() in preferences.sites
+            item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+        self.sides_box.setCurrentText(preferences.sides)
+        self.trials_box.setValue(preferences.trials)
+        preset = [
+            name for name, rate in RATE_PRESETS_KPA_S.items() if rate == preferences.rate_kpa_s
+        ]
+        self.rate_box.setCurrentText(preset[0] if preset else CUSTOM)
+        if not preset:
+            self.custom_rate.setValue(preferences.rate_kpa_s)
+        self.order_box.setCurrentText(preferences.order)
+        self.rest_box.setValue(preferences.rest_s)
+        self.mean_box.setCurrentIndex(max(0, self.mean_box.findData(preferences.mean_of)))
+        self.tolerance_box.setValue(preferences.tolerance_pct)
+        self.safety_box.setValue(preferences.safety_max_kpa)
+
+    def _watch_preferences(self) -> None:
+        def changed(*_: object) -> None:
+            self.preferences_changed.emit(self.preferences())
+
+        self.site_list.itemChanged.connect(changed)
+        for box in (self.sides_box, self.rate_box, self.order_box, self.mean_box):
+            box.currentIndexChanged.connect(changed)
+        for spin in (
+            self.trials_box,
+            self.custom_rate,
+            self.rest_box,
+            self.tolerance_box,
+            self.safety_box,
+        ):
+            spin.valueChanged.connect(changed)
 
     # --- the stream ---------------------------------------------------------------------
 
@@ -273,37 +433,53 @@ class PptTab(QWidget):
         )
 
     def protocol(self) -> PptProtocol:
-        rate_name = self.rate_box.currentText()
-        rate = RATE_PRESETS_KPA_S.get(rate_name, self.custom_rate.value())
+        chosen = self.preferences()
         return PptProtocol(
-            sites=self.chosen_sites(),
-            sides=SIDES[self.sides_box.currentText()],
-            trials_per_site=self.trials_box.value(),
-            rate_kpa_s=rate,
-            interval_s=float(self.rest_box.value()),
-            order=self.order_box.currentText(),
+            sites=chosen.sites,
+            sides=SIDE_CHOICES[chosen.sides],
+            trials_per_site=chosen.trials,
+            rate_kpa_s=chosen.rate_kpa_s,
+            interval_s=float(chosen.rest_s),
+            order=chosen.order,
             seed=int(time.time()),
         )
 
     def start(self) -> bool:
+        """A new protocol; results not exported yet are discarded only if the examiner
+        says so."""
+        if (
+            self.session is not None
+            and self.session.unexported
+            and not self.confirm(
+                "Discard the results?",
+                "The trials measured so far have not been exported (CSV or PDF). "
+                "Starting a new protocol discards them. Start anyway?",
+            )
+        ):
+            self.next_label.setText("Not started: export the results first, or start again.")
+            return False
         try:
             protocol = self.protocol()
+            session = PptSession(
+                protocol,
+                self._probe_area(),
+                self._sample_rate() or 1000.0,
+                tolerance=self.tolerance_box.value() / 100,
+                safety_max_kpa=float(self.safety_box.value()),
+                mean_of=self.mean_box.currentData(),
+            )
         except ValueError as exc:
             self.next_label.setText(f"Cannot start: {exc}")
             return False
-        self.session = PptSession(
-            protocol,
-            self._probe_area(),
-            self._sample_rate() or 1000.0,
-            tolerance=self.tolerance_box.value() / 100,
-            safety_max_kpa=float(self.safety_box.value()),
-        )
-        self.protocol_started.emit(json.dumps(self.session.describe()))
-        self._traces = []
-        self.rows = []
-        self.table.setRowCount(0)
+        self.session = session
+        self.protocol_started.emit(json.dumps(session.describe()))
+        self._update_results()
         self._show_next()
         return True
+
+    def trial_running(self) -> bool:
+        """A trial is loading now: only then does Space mean "stop: pain now"."""
+        return self.session is not None and self.session.trial_running()
 
     def stop_now(self) -> None:
         if self.session is not None:
@@ -311,13 +487,57 @@ class PptTab(QWidget):
 
     def repeat(self) -> None:
         if self.session is not None:
-            self.session.run.repeat()
-            self._after_decision(kept=False)
+            self.session.repeat()
+            self._after_change()
 
     def keep(self) -> None:
         if self.session is not None:
-            self.session.run.keep()
-            self._after_decision(kept=True)
+            self.session.keep()
+            self._after_change()
+
+    def selected_entry(self) -> Entry | None:
+        row = self.trials_table.currentRow()
+        if 0 <= row < len(self._shown_entries):
+            return self._shown_entries[row]
+        return None
+
+    def delete_selected(self) -> None:
+        self._edit_selected(redo=False)
+
+    def redo_selected(self) -> None:
+        self._edit_selected(redo=True)
+
+    def _edit_selected(self, redo: bool) -> None:
+        session, entry = self.session, self.selected_entry()
+        if session is None or entry is None:
+            self.next_label.setText("Choose a trial in the list first.")
+            return
+        if session.run.pending is not None:
+            self.next_label.setText("Repeat or keep the flagged trial first.")
+            return
+        if entry not in session.run.entries:  # the flagged one: repeat is its redo
+            return
+        what = f"{entry.label()} ({_num(entry.trial.threshold_kpa)} kPa)"
+        verb = "Measure again" if redo else "Delete"
+        if not self.confirm(f"{verb} this trial?", f"{verb} {what}? Its value is dropped."):
+            return
+        (session.redo if redo else session.delete)(entry)
+        self.trial_withdrawn.emit(f"{'redo' if redo else 'deleted'}: {what}")
+        self._after_change()
+
+    def confirm_basis(self) -> None:
+        """List what would be stored; ``basis_confirmed`` only after a yes."""
+        usable = [row for row in self.rows if math.isfinite(row.result.mean_kpa)]
+        if not usable:
+            self.next_label.setText("No threshold to use yet: measure some trials first.")
+            return
+        client = self._context().get("client") or "this client"
+        text = (
+            f"Remember these thresholds for {client}? Relative bands (% of PPT) will use "
+            "them.\n\n" + "\n".join(basis_lines(self.rows))
+        )
+        if self.confirm("Use as treatment basis?", text):
+            self.basis_confirmed.emit()
 
     # --- refresh ------------------------------------------------------------------------
 
@@ -328,96 +548,114 @@ class PptTab(QWidget):
                 blocks.append(self._blocks.get_nowait())
             except queue.Empty:
                 break
-        if blocks:
-            block = np.concatenate(blocks)
-            self._keep_history(block)
-            if self.session is not None:
-                done = self.session.feed(
-                    block["t"], block["force"], block["flags"], time.monotonic()
-                )
-                for planned, trial in done:
-                    self._trial_done(planned, trial)
+        if blocks and self.session is not None:
+            self.feed(np.concatenate(blocks))
         self._show_live()
 
-    def _keep_history(self, block: np.ndarray) -> None:
-        self._history.append(np.column_stack([block["t"], block["force"]]))
-        newest = float(block["t"][-1])
-        while self._history and self._history[0][-1, 0] < newest - HISTORY_S:
-            self._history.pop(0)
+    def feed(self, block: np.ndarray) -> None:
+        """A calibrated block into the session, and what it brought onto the screen."""
+        session = self.session
+        if session is None:
+            return
+        fed = session.feed(block)
+        if fed.refused:
+            self._play(REFUSED_CUE)
+        for entry in fed.measured:
+            safety = entry.trial.stop_source is StopSource.SAFETY
+            self._play(Cue.OVER if safety else Cue.REACHED)
+        if fed.measured or fed.refused:
+            self._after_change()
 
-    def _trial_done(self, planned, trial) -> None:
-        history = np.concatenate(self._history) if self._history else np.zeros((0, 2))
-        inside = (history[:, 0] >= trial.t_start) & (history[:, 0] <= trial.t_stop)
-        assert self.session is not None
-        kpa = self.session.kpa(history[inside, 1])
-        label = f"{planned.site} {planned.side[0].upper()}{planned.trial}"
-        trace = TrialTrace(
-            label,
-            history[inside, 0] - trial.t_start,
-            kpa,
-            trial.target_rate_kpa_s,
-            trial.threshold_kpa,
-            not trial.accepted,
-        )
-        self._pending_trace = None  # a flagged trial still waiting was measured again
-        if trial.accepted:
-            self._traces.append(trace)
-            self.trial_done.emit(ppt_trial_row(planned, trial))
-        else:
-            self._pending_trace = (trace, ppt_trial_row(planned, trial))
-        self._play(Cue.OVER if trial.stop_source is StopSource.SAFETY else Cue.REACHED)
+    def _after_change(self) -> None:
+        if self.session is not None:
+            for row in self.session.take_rows():
+                self.trial_done.emit(row)
         self._update_results()
         self._show_next()
 
-    def _after_decision(self, kept: bool) -> None:
-        if kept and self._pending_trace is not None:  # recorded with its flag
-            trace, row = self._pending_trace
-            self._traces.append(trace)
-            self.trial_done.emit(row)
-        self._pending_trace = None
-        self._update_results()
-        self._show_next()
-
-    def _update_results(self) -> None:
+    def _mean_rule_changed(self) -> None:
         if self.session is None:
             return
-        mean_of = MEAN_OF_2_3 if "2-3" in self.mean_box.currentText() else MEAN_OF_ALL
+        try:
+            self.session.set_mean_of(self.mean_box.currentData())
+        except ValueError as exc:
+            self.next_label.setText(f"{exc}: the mean stays {MEAN_RULES[self.session.mean_of]}")
+            self.mean_box.setCurrentIndex(self.mean_box.findData(self.session.mean_of))
+            return
+        self._update_results()
+
+    def _update_results(self) -> None:
+        session = self.session
+        if session is None:
+            return
         sex = self.sex_box.currentText() if self.sex_box.currentIndex() > 0 else ""
-        self.rows = results_table(self.session.run.trial_records(), mean_of, sex, self._references)
+        self.rows = session.results(sex, self._references)
         self.table.setRowCount(len(self.rows))
         for index, row in enumerate(self.rows):
             result = row.result
             values = [
                 result.site,
                 result.side,
-                " ".join(
-                    "—" if not math.isfinite(v) else f"{v:.0f}" for v in result.thresholds_kpa
-                ),
+                row.trials_text(),
                 _num(result.mean_kpa),
+                row.used_text(),
                 _num(result.sd_kpa),
                 _num(result.cv_pct, 1, " %"),
-                _num(row.asymmetry_pct, 0, " %"),
+                row.asymmetry_text(),
                 row.reference_text(),
             ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if row.reference is not None and column == 7:
+                if row.reference is not None and column == 8:
                     item.setToolTip(row.reference.source)
+                if column == 7:
+                    item.setToolTip(ASYMMETRY_TEXT)
                 self.table.setItem(index, column, item)
+        pending = session.run.pending
+        self._shown_entries = [*session.run.entries, *([pending] if pending else [])]
+        self.trials_table.setRowCount(len(self._shown_entries))
+        for index, entry in enumerate(self._shown_entries):
+            trial = entry.trial
+            if entry is pending:
+                in_mean = "waiting: repeat or keep"
+            elif entry.counted:
+                in_mean = "yes (kept)" if entry.kept else "yes"
+            else:
+                in_mean = "no"
+            values = [
+                entry.label(),
+                _num(trial.threshold_kpa),
+                _num(trial.achieved_rate_kpa_s),
+                trial.stop_source.value,
+                ", ".join(flag.value for flag in trial.flags) or "—",
+                in_mean,
+            ]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(trial.reason or "accepted")
+                self.trials_table.setItem(index, column, item)
 
     def _show_next(self) -> None:
-        run = self.session.run if self.session else None
-        if run is None:
+        session = self.session
+        if session is None:
             return
-        self._show_decision(run.pending is not None)
-        if run.pending is not None:
-            self.flag_label.setText(
-                f"Trial flagged: {run.pending[1].reason}. Repeat it or keep it?"
+        run = session.run
+        self.notice_label.setText(session.notice)
+        pending = run.pending
+        self._show_decision(pending is not None)
+        if pending is not None:
+            counts = pending.trial.accepted or math.isfinite(pending.trial.threshold_kpa)
+            self.keep_button.setText(
+                "&Keep it (counts in the mean)" if counts else "&Keep it (no threshold)"
             )
+            self.flag_label.setText(f"Trial flagged: {pending.trial.reason}. Repeat it or keep it?")
         else:
             self.flag_label.setText("")
+        self.stop_button.setEnabled(not run.finished)
         if run.finished:
-            self.next_label.setText("Protocol complete: see the results below.")
+            self.next_label.setText(
+                "Protocol complete: see the results below. Nothing more is measured."
+            )
         else:
             planned = run.current
             self.next_label.setText(
@@ -435,10 +673,16 @@ class PptTab(QWidget):
             return
         current = session.current_kpa
         self.pressure_label.setText("—" if not math.isfinite(current) else f"{round(current)} kPa")
-        rest = session.run.ready_in(time.monotonic())
         frame = session.guide_frame()
         if frame.pace is None:
-            self.rate_label.setText(f"rest {rest:.0f} s" if rest > 0 else "ready: start loading")
+            if session.run.finished:
+                self.rate_label.setText("complete")
+            else:
+                rest = session.run.ready_in(session.now) if math.isfinite(session.now) else 0
+                self.rate_label.setText(f"rest {rest:.0f} s" if rest > 0 else "ready: load")
+                if rest <= 0 and session.notice:
+                    session.notice = ""
+                    self.notice_label.setText("")
             self.pace_label.setText("")
             self._last_pace = None
             return
@@ -450,7 +694,7 @@ class PptTab(QWidget):
             self._play(PACE_CUES[frame.pace])
         self._last_pace = frame.pace
         since = session.detector.loading_since
-        t, kpa = session._recent_t, session._recent_kpa
+        t, kpa = session.recent()
         if since is not None and t.size:
             mine = t >= since
             self.pressure_curve.setData(t[mine] - since, kpa[mine])
@@ -462,30 +706,54 @@ class PptTab(QWidget):
 
     # --- export -------------------------------------------------------------------------
 
-    def export_csv(self, path: Path, header: dict[str, str]) -> None:
-        protocol = self.session.run.protocol if self.session else None
-        details = {"ramp_rate_kpa_s": f"{protocol.rate_kpa_s:g}"} if protocol else {}
-        write_results_csv(self.rows, path, header | details)
+    def export_header(self) -> dict[str, str]:
+        """Who, when, with what and how: for the CSV's and the PDF's headers."""
+        if self.session is None:
+            return {}
+        context = dict(self._context())
+        context.setdefault("probe_area_cm2", f"{self.session.probe_area_cm2:g}")
+        return export_header(context, self.session.describe_text(), self.session.mean_of)
 
-    def export_pdf(self, path: Path, title: str, header: list[str]) -> None:
-        write_pdf(path, title, header, self.rows, self._traces)
+    def export_csv(self, path: Path, header: dict[str, str] | None = None) -> None:
+        """The results as CSV: the export header, then ``header``'s extra lines."""
+        write_results_csv(self.rows, path, self.export_header() | (header or {}))
+        if self.session is not None:
+            self.session.mark_exported()
+
+    def export_pdf(self, path: Path, title: str = "", header: list[str] | None = None) -> None:
+        client = self._context().get("client") or "client not recorded"
+        lines = [f"{key}: {value}" for key, value in self.export_header().items()]
+        write_pdf(
+            path,
+            title or f"Pressure-pain thresholds: {client}",
+            [*lines, *(header or [])],
+            self.rows,
+            self.session.traces() if self.session else [],
+        )
+        if self.session is not None:
+            self.session.mark_exported()
+
+    def suggested_path(self, kind: str) -> Path:
+        return suggested_path(self.save_dir, self._context(), kind)
 
     def _export(self, kind: str) -> None:
         if not self.rows:
             self.next_label.setText("Nothing to export yet: measure some trials first.")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export", "", f"*.{kind}")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export", str(self.suggested_path(kind)), f"*.{kind}"
+        )
         if not path:
             return
         try:
             if kind == "csv":
-                self.export_csv(
-                    Path(path), {"rate_kpa_s": str(self.session.run.protocol.rate_kpa_s)}
-                )
+                self.export_csv(Path(path))
             else:
-                self.export_pdf(Path(path), "Pressure-pain thresholds", [])
+                self.export_pdf(Path(path))
         except OSError as exc:
             self.next_label.setText(f"Not exported: {exc}")
+            return
+        self.next_label.setText(f"Exported to {Path(path).name}")
 
 
 def _num(value: float, decimals: int = 0, suffix: str = "") -> str:
