@@ -120,7 +120,14 @@ def test_a_protocol_measured_shown_and_exported_with_its_context(qtbot, tmp_path
     tab.export_pdf(tmp_path / "ppt.pdf")
     page = PdfReader(tmp_path / "ppt.pdf").pages[0]
     words = " ".join(page.extract_text().split())
-    for expected in ("C-0042", "examiner: E-1", "serial: SN-7", "calibration: factory"):
+    for expected in (
+        "C-0042",
+        "examiner: E-1",
+        "serial: SN-7",
+        "calibration: factory",
+        "L1 (button)",
+        "In mean",
+    ):
         assert expected in words, expected
 
 

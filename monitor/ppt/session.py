@@ -99,8 +99,10 @@ class PptSession:
             if planned is None:
                 break
             inside = (self._recent_t >= trial.t_start) & (self._recent_t <= trial.t_stop)
-            trace = TrialTrace(
-                f"{planned.site} {planned.side[0].upper()}{planned.trial}",
+            flags = "".join(f", {flag.value}" for flag in trial.flags)
+            trace = TrialTrace(  # the report names each trial's stop source and flags
+                f"{planned.site} {planned.side[0].upper()}{planned.trial} "
+                f"({trial.stop_source.value}{flags})",
                 self._recent_t[inside] - trial.t_start,
                 self._recent_kpa[inside],
                 trial.target_rate_kpa_s,

@@ -76,8 +76,10 @@ def _font(size: float, bold: bool = False) -> QFont:
 def _text(painter: QPainter, area: QRectF, y: float, text: str, size: float, bold=False) -> float:
     painter.setFont(_font(size, bold))
     painter.setPen(INK)
-    height = size * 1.5
-    painter.drawText(QRectF(area.left(), y, area.width(), height), Qt.AlignmentFlag.AlignLeft, text)
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap  # a long protocol wraps
+    box = painter.boundingRect(QRectF(area.left(), y, area.width(), 100 * size), flags, text)
+    height = max(size * 1.5, box.height() + size * 0.3)
+    painter.drawText(QRectF(area.left(), y, area.width(), height), flags, text)
     return y + height
 
 
