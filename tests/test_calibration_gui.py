@@ -54,6 +54,7 @@ def test_the_dialog_shows_refusals_a_failed_fit_and_keeps_the_saved_result(
     dialog.name_edit.setText("bench cell")
     dialog.start_button.click()
     assert dialog.timer.isActive() and dialog.confirm_zero.isVisible()
+    assert not dialog.next_weight.isVisible()  # not the simulator's weights-on-demand
     put(dialog.buffer, 0)
     dialog._feed()
     assert "confirm that nothing is on it" in dialog.message.text()  # no calibration in force

@@ -138,7 +138,6 @@ class CalibrationDialog(QDialog):
             self._next_weight,
             "Place the next known mass on the simulated cell",
         )
-        self.next_weight.setVisible(steps_on_demand(self.acquisition.port))
 
     def _button(self, text: str, action: Callable[[], None], tip: str = "") -> QPushButton:
         button = QPushButton(text)
@@ -292,6 +291,7 @@ class CalibrationDialog(QDialog):
         label = wizard.retake_label() if wizard else ""
         self.retake_button.setText(f"&Retake {label}" if label else "&Retake")
         self.restart_button.setVisible(wizard is not None and not saved)
+        self.next_weight.setVisible(steps_on_demand(self.acquisition.port) and not saved)
         self.close_button.setText("&Close" if saved else "Cancel")
         self.close_button.setToolTip("" if saved else "Close without saving")
         running = step in (Step.TARE, Step.LOADS, Step.VERIFY) and not saved
