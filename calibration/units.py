@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 STANDARD_GRAVITY = 9.80665  # m/s², exact by definition
 NEWTONS_PER_LBF = 4.4482216152605  # exact by definition of the pound-force
@@ -59,7 +60,7 @@ def _check_area(probe_area_cm2: float) -> float:
     return probe_area_cm2 * _CM2_IN_M2
 
 
-def to_display(force_n: np.ndarray | float, unit: Unit, probe_area_cm2: float) -> np.ndarray:
+def to_display(force_n: npt.ArrayLike, unit: Unit, probe_area_cm2: float) -> np.ndarray:
     """Newtons -> ``unit`` (pressure units over ``probe_area_cm2``)."""
     force = np.asarray(force_n, dtype=np.float64)
     if unit.is_pressure:
@@ -67,7 +68,7 @@ def to_display(force_n: np.ndarray | float, unit: Unit, probe_area_cm2: float) -
     return force / unit.si_per_unit
 
 
-def from_display(value: np.ndarray | float, unit: Unit, probe_area_cm2: float) -> np.ndarray:
+def from_display(value: npt.ArrayLike, unit: Unit, probe_area_cm2: float) -> np.ndarray:
     """``unit`` -> newtons; the inverse of ``to_display``."""
     value = np.asarray(value, dtype=np.float64)
     if unit.is_pressure:
@@ -76,7 +77,7 @@ def from_display(value: np.ndarray | float, unit: Unit, probe_area_cm2: float) -
 
 
 def convert(
-    value: np.ndarray | float,
+    value: npt.ArrayLike,
     source: Unit,
     target: Unit,
     probe_area_cm2: float = DEFAULT_PROBE_AREA_CM2,
