@@ -50,6 +50,8 @@ class ReviewData:
 
     name: str
     session: dict[str, object]
+    device: dict[str, object]
+    calibration: dict[str, object]
     area_cm2: float
     origin: float  # session-clock time of the first sample: 0 s on the review's axis
     duration_s: float
@@ -82,6 +84,8 @@ def read_review(review: ReviewFile, overview_points: int) -> ReviewData:
     return ReviewData(
         name=review.path.name,
         session=dict(session),
+        device=dict(review.device),
+        calibration=dict(review.calibration),
         area_cm2=area,
         origin=t0,
         duration_s=t1 - t0,
@@ -265,7 +269,12 @@ def segment_csv(data: ReviewData, unit: Unit) -> str:
         _comment("unit", f"{symbol} on a {data.area_cm2:g} cm² probe"),
         _comment("pressed", "time at 10 kPa or more; in band, mean and CV are of it"),
     ]
-    lines += [_comment(f"session.{key}", value) for key, value in data.session.items()]
+    for group, attributes in (
+        ("session", data.session),
+        ("device", data.device),
+        ("calibration", data.calibration),
+    ):
+        lines += [_comment(f"{group}.{key}", value) for key, value in attributes.items()]
     out = io.StringIO()
     out.write("\n".join(lines) + "\n")
     writer = csv.writer(out, lineterminator="\n")

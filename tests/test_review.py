@@ -264,13 +264,11 @@ def test_the_trace_is_coloured_by_zone_with_a_legend(review: ReviewTab, tmp_path
     assert zones[None].size == 0  # a band was in force throughout
     for zone in (Zone.UNDER, Zone.IN, Zone.OVER):
         assert review.detail.curves[zone].opts["pen"].color() == theme.ZONE_STYLES[zone].colour
-    legend = review.detail.plotItem.legend
-    assert [label.text for _, label in legend.items] == [
-        "▲ under",
-        "● in band",
-        "▼ over",
-        "no band",
-    ]
+    legend = review.legend.text()
+    for zone, name in ((Zone.UNDER, "▲ under"), (Zone.IN, "● in band"), (Zone.OVER, "▼ over")):
+        colour = theme.ZONE_STYLES[zone].colour.name()
+        assert f'color: {colour}"><b>━━</b></span>&nbsp;{name}' in legend
+    assert legend.endswith("&nbsp;no band")
     overview = drawn_zones(review.overview)
     assert overview[Zone.OVER].size and overview[Zone.OVER].min() >= 89.5
 
@@ -312,6 +310,7 @@ def test_choosing_a_marker_shows_it(review: ReviewTab, tmp_path: Path, qtbot) ->
 
 def test_the_segment_table_exports_as_safe_csv(review: ReviewTab, tmp_path: Path) -> None:
     path = tmp_path / "s.h5"
+    assert not review.export_button.isEnabled() and not review.export_table(tmp_path / "x.csv")
     make_session(path, start_s=600.0, muscles=("=HYPERLINK(1)", "@SUM(A1)"))
     attribute("session", "client", "C-9, =cmd|' /C calc'!A0")(path)
     review.open(path)
@@ -323,6 +322,7 @@ def test_the_segment_table_exports_as_safe_csv(review: ReviewTab, tmp_path: Path
     text = out.read_text("utf-8")
     comments = [line for line in text.splitlines() if line.startswith("#")]
     assert "# source: s.h5" in comments and "# session.client: C-9, '=cmd|' /C calc'!A0" in comments
+    assert "# device.identity: SIM1" in comments and "# calibration.source: test" in comments
     rows = list(csv.reader(line for line in text.splitlines() if not line.startswith("#")))
     assert rows[0][:3] == ["muscle", "side", "technique"] and "mean_N" in rows[0]
     assert [row[0] for row in rows[1:]] == ["'=HYPERLINK(1)", "'@SUM(A1)"]
@@ -363,8 +363,7 @@ def test_a_theme_change_applies_at_once(review: ReviewTab, tmp_path: Path, qapp)
             assert plot.curves[None].opts["pen"].color() == light.foreground
         lines = [i for i in review.detail.plotItem.items if isinstance(i, pg.InfiniteLine)]
         assert lines[0].pen.color() == light.foreground
-        legend = review.detail.plotItem.legend
-        assert all(label.opts["color"] == light.foreground for _, label in legend.items)
+        assert f"color: {light.inside.name()}" in review.legend.text()
     finally:
         theme.apply_theme(qapp, "dark")
         qapp.setPalette(palette)

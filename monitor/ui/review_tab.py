@@ -25,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
     QGraphicsRectItem,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -77,20 +78,18 @@ class _SessionPlot(pg.PlotWidget):
     """Pressure over time from the recording's start, one curve per zone, with segment bands
     and event lines."""
 
-    def __init__(self, legend: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.setMenuEnabled(False)
         self.showGrid(x=True, y=True, alpha=0.15)
         self.setLabel("bottom", "time from the recording's start", units="s")
-        if legend:  # so that colour is not alone: each zone's colour named
-            self.addLegend(offset=(10, 5), colCount=4)
-        self.curves = {zone: self.plot(name=ZONE_NAMES[zone]) for zone in ZONES}
+        self.curves = {zone: self.plot() for zone in ZONES}
         self._decorations: list[object] = []
         self.restyle()
 
     def restyle(self) -> None:
-        """The theme in force on the background, axes, curves and legend (decorations are
-        drawn anew by ``decorate``)."""
+        """The theme in force on the background, axes and curves (decorations are drawn
+        anew by ``decorate``)."""
         if self.plotItem is None:  # closed
             return
         self.setBackground(theme.background())
@@ -100,8 +99,6 @@ class _SessionPlot(pg.PlotWidget):
         for zone, curve in self.curves.items():
             colour = theme.ZONE_STYLES[zone].colour if zone else theme.foreground()
             curve.setPen(pg.mkPen(colour, width=2))
-        if self.plotItem.legend is not None:
-            self.plotItem.legend.setLabelTextColor(theme.foreground())
 
     def show_trace(self, t: np.ndarray, values: np.ndarray, links: dict) -> None:
         # Only finite points, no link to a missing one: pyqtgraph's path from a connect array
@@ -137,7 +134,7 @@ class _SessionPlot(pg.PlotWidget):
             if math.isfinite(low) and math.isfinite(high):
                 band = QGraphicsRectItem(QRectF(start, low, end - start, high - low))
                 fill = QColor(band_colour)
-                fill.setAlpha(70)
+                fill.setAlpha(35)  # faint: an in-band trace stays clear on it
                 band.setBrush(QBrush(fill))
                 edge = QPen(band_colour, 1)
                 edge.setCosmetic(True)
@@ -215,11 +212,18 @@ class ReviewTab(QWidget):
         self.problem.setStyleSheet(f"color: {theme.alert().name()};")
         self.note.setStyleSheet(f"color: {theme.muted().name()};")
         under = QColor(theme.ZONE_STYLES[Zone.UNDER].colour)
-        self.range.setBrush(pg.mkBrush(under.red(), under.green(), under.blue(), 50))
+        self.range.setBrush(pg.mkBrush(under.red(), under.green(), under.blue(), 35))
         for line in self.range.lines:
             line.setPen(pg.mkPen(under))
         for plot in (self.overview, self.detail):
             plot.restyle()
+        self.legend.setText(
+            "&nbsp;&nbsp;&nbsp;".join(
+                f'<span style="color: {self.detail.curves[zone].opts["pen"].color().name()}">'
+                f"<b>━━</b></span>&nbsp;{ZONE_NAMES[zone]}"
+                for zone in ZONES
+            )
+        )
         if self.view is not None:
             self.overview.decorate(self.view, self.unit, labels=False)
             self.detail.decorate(self.view, self.unit, labels=True)
@@ -231,7 +235,11 @@ class ReviewTab(QWidget):
         self.range = pg.LinearRegionItem()
         self.range.setZValue(10)
         self.overview.addItem(self.range)
-        self.detail = _SessionPlot(legend=True)
+        self.detail = _SessionPlot()
+        # So that colour is not alone: each zone's colour named, above the plot, where it
+        # never covers the trace.
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setMouseEnabled(x=True, y=False)
         self.range.sigRegionChanged.connect(self._range_moved)
         self.detail.sigXRangeChanged.connect(self._detail_zoomed)
@@ -261,12 +269,13 @@ class ReviewTab(QWidget):
         top.addWidget(self.open_button)
         top.addWidget(self.title, 1)
         top.addWidget(self.export_button)
-        markers = QVBoxLayout()
-        markers.addWidget(QLabel("Markers"))
-        markers.addWidget(self.marker_list, 1)
-        plots = QHBoxLayout()
-        plots.addWidget(self.detail, 1)
-        plots.addLayout(markers)
+        plots = QGridLayout()
+        plots.addWidget(self.legend, 0, 0)
+        plots.addWidget(QLabel("Markers"), 0, 1)
+        plots.addWidget(self.detail, 1, 0)
+        plots.addWidget(self.marker_list, 1, 1)
+        plots.setColumnStretch(0, 1)
+        plots.setRowStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         said = QHBoxLayout()  # one line for what went wrong and what was done
