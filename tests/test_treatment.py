@@ -15,6 +15,7 @@ from monitor.cues import Cue
 from monitor.feedback import Zone
 from monitor.segment_stats import segment_stats
 from monitor.target_library import TargetLibrary
+from monitor.ui import theme
 from monitor.ui.target_editor import TargetEditor
 from monitor.ui.treatment_bar import TreatmentBar
 from recordings import read_recording
@@ -148,3 +149,15 @@ def test_the_band_is_said_in_the_chosen_unit_and_probe(bar) -> None:
     bar.set_unit(unit_named("N"))
     bar.set_probe_area(0.5)
     assert bar.band_label.text().startswith("120–170 kPa = 6.0–8.5\u202fN, hold 60 s")
+
+
+def test_the_band_takes_a_new_themes_colour_at_once(bar, qapp) -> None:
+    """It kept the dark theme's near-white on the light theme's near-white."""
+    palette = qapp.palette()
+    try:
+        theme.apply_theme(qapp, "light")
+        assert theme.THEMES["light"].foreground.name() in bar.band_label.styleSheet()
+    finally:
+        theme.apply_theme(qapp, "dark")
+        qapp.setPalette(palette)
+    assert theme.THEMES["dark"].foreground.name() in bar.band_label.styleSheet()

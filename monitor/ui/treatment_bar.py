@@ -139,7 +139,7 @@ class TreatmentBar(QWidget):
         self.technique_box.currentIndexChanged.connect(self._target_changed)
         self.side_box.currentIndexChanged.connect(self._load_threshold)
         self.ppt_box.valueChanged.connect(self._threshold_entered)
-        self._show_target()
+        theme.follow_theme(self, self._show_target)  # the band's colour, now and on a change
 
     # --- what is chosen -----------------------------------------------------------------
 
