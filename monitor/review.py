@@ -103,9 +103,11 @@ def force_kpa(force_n: np.ndarray, area_cm2: float) -> np.ndarray:
     return to_display(force_n, KPA, area_cm2)
 
 
-def kpa_in(unit: Unit, kpa: np.ndarray | float, area_cm2: float) -> np.ndarray:
+def kpa_in(unit: Unit, kpa: np.ndarray | list[float] | float, area_cm2: float) -> np.ndarray:
     """Pressure in kPa (as the segments table stores bands) in the user's ``unit``."""
-    return to_display(from_display(kpa, KPA, area_cm2), unit, area_cm2)
+    return to_display(
+        from_display(np.asarray(kpa, dtype=np.float64), KPA, area_cm2), unit, area_cm2
+    )
 
 
 def envelope_points(envelope: Envelope) -> tuple[np.ndarray, np.ndarray]:
