@@ -15,16 +15,13 @@ screen can hold.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGraphicsRectItem,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -42,7 +39,6 @@ from calibration.units import Unit
 from monitor.feedback import Zone
 from monitor.review import (
     KPA,
-    ZONES,
     Marker,
     ReviewData,
     clock,
@@ -59,6 +55,7 @@ from monitor.review import (
 )
 from monitor.segment_stats import SegmentStats
 from monitor.ui import theme
+from monitor.ui.review_plot import SessionPlot
 from recordings import RecordingError, ReviewFile
 from recordings.reader import Envelope
 
@@ -66,115 +63,11 @@ DETAIL_POINTS = 4000  # about two screen widths: min/max pairs keep every peak
 OVERVIEW_POINTS = 2000
 #: Choosing a marker shows this much around it (or the current zoom, when narrower).
 MARKER_VIEW_S = 20.0
-#: Events drawn on the plots; connection chatter (connected, closed) would only clutter.
-SHOWN_EVENTS = {"marker", "gap", "error", "tare", "drift", "calibration", "continued"}
-#: What the legend calls each zone's colour: the zone words of the live display.
-ZONE_NAMES = {zone: theme.ZONE_STYLES[zone].text.lower() for zone in ZONES if zone} | {
-    None: "no band"
-}
-
-
-class _SessionPlot(pg.PlotWidget):
-    """Pressure over time from the recording's start, one curve per zone, with segment bands
-    and event lines."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setMenuEnabled(False)
-        self.showGrid(x=True, y=True, alpha=0.15)
-        self.setLabel("bottom", "time from the recording's start", units="s")
-        self.curves = {zone: self.plot() for zone in ZONES}
-        self._decorations: list[object] = []
-        self.restyle()
-
-    def restyle(self) -> None:
-        """The theme in force on the background, axes and curves (decorations are drawn
-        anew by ``decorate``)."""
-        if self.plotItem is None:  # closed
-            return
-        self.setBackground(theme.background())
-        for name in ("left", "bottom"):
-            self.getAxis(name).setPen(pg.mkPen(theme.muted()))
-            self.getAxis(name).setTextPen(pg.mkPen(theme.muted()))
-        for zone, curve in self.curves.items():
-            colour = theme.ZONE_STYLES[zone].colour if zone else theme.foreground()
-            curve.setPen(pg.mkPen(colour, width=2))
-
-    def show_trace(self, t: np.ndarray, values: np.ndarray, links: dict) -> None:
-        # Only finite points, no link to a missing one: pyqtgraph's path from a connect array
-        # crashed on a file whose times were all NaN.
-        keep = np.isfinite(t) & np.isfinite(values)
-        joined = keep & np.append(keep[1:], False)
-        for zone, curve in self.curves.items():
-            connect = (links[zone] & joined)[keep].astype(np.int32)
-            curve.setData(t[keep], values[keep], connect=connect)
-
-    def data(self) -> tuple[np.ndarray, np.ndarray]:
-        """What is drawn: times from the start and values in the unit (all zones together)."""
-        x, y = self.curves[None].getData()
-        return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
-
-    def decorate(self, view: ReviewData, unit: Unit, labels: bool) -> None:
-        for item in self._decorations:
-            self.removeItem(item)
-        self._decorations = []
-        band_colour = QColor(theme.ZONE_STYLES[Zone.IN].colour)
-        for index, row in enumerate(view.segments):
-            start, end = float(row["t_start"]) - view.origin, float(row["t_end"]) - view.origin
-            shade = QColor(theme.surface() if index % 2 else theme.background())
-            shade.setAlpha(255)
-            stripe = pg.LinearRegionItem(
-                (start, end), movable=False, brush=pg.mkBrush(shade), pen=pg.mkPen(None)
-            )
-            stripe.setZValue(-20)
-            self._add(stripe)
-            low, high = kpa_in(
-                unit, [float(row["band_low_kpa"]), float(row["band_high_kpa"])], view.area_cm2
-            )
-            if math.isfinite(low) and math.isfinite(high):
-                band = QGraphicsRectItem(QRectF(start, low, end - start, high - low))
-                fill = QColor(band_colour)
-                fill.setAlpha(35)  # faint: an in-band trace stays clear on it
-                band.setBrush(QBrush(fill))
-                edge = QPen(band_colour, 1)
-                edge.setCosmetic(True)
-                band.setPen(edge)
-                band.setZValue(-10)
-                self._add(band)
-            if labels:
-                title = pg.TextItem(
-                    short_text(f"{row['muscle']} {row['side']}".replace(" —", "")),
-                    color=theme.muted(),
-                    anchor=(0, 0),
-                )
-                title.setPos(start, high if math.isfinite(high) else 0)
-                self._add(title)
-        shown = [row for row in view.events if row["kind"] in SHOWN_EVENTS]
-        for index, row in enumerate(shown):
-            colour = theme.alert() if row["kind"] in ("gap", "error") else theme.foreground()
-            # The label is a format string to pyqtgraph: braces from the file are escaped.
-            label = short_text(row["label"] or row["kind"]).replace("{", "{{").replace("}", "}}")
-            line = pg.InfiniteLine(
-                float(row["t"]) - view.origin,
-                angle=90,
-                movable=False,
-                pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
-                label=label if labels else None,
-                # Neighbouring labels at four heights in turn, so that close ones do not overlap.
-                labelOpts={
-                    "position": 0.9 - 0.1 * (index % 4),
-                    "color": colour,
-                    "fill": theme.surface(),
-                },
-            )
-            self._add(line)
-
-    def _add(self, item: object) -> None:
-        self.addItem(item)
-        self._decorations.append(item)
 
 
 class ReviewTab(QWidget):
+    """Open a recording, choose what stretch of it to see, export its segment table."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.file: ReviewFile | None = None
@@ -217,25 +110,19 @@ class ReviewTab(QWidget):
             line.setPen(pg.mkPen(under))
         for plot in (self.overview, self.detail):
             plot.restyle()
-        self.legend.setText(
-            "&nbsp;&nbsp;&nbsp;".join(
-                f'<span style="color: {self.detail.curves[zone].opts["pen"].color().name()}">'
-                f"<b>━━</b></span>&nbsp;{ZONE_NAMES[zone]}"
-                for zone in ZONES
-            )
-        )
+        self.legend.setText(self.detail.legend_html())
         if self.view is not None:
             self.overview.decorate(self.view, self.unit, labels=False)
             self.detail.decorate(self.view, self.unit, labels=True)
 
     def _make_plots(self) -> None:
-        self.overview = _SessionPlot()
+        self.overview = SessionPlot()
         self.overview.setMouseEnabled(x=False, y=False)
         self.overview.setMaximumHeight(170)
         self.range = pg.LinearRegionItem()
         self.range.setZValue(10)
         self.overview.addItem(self.range)
-        self.detail = _SessionPlot()
+        self.detail = SessionPlot()
         # So that colour is not alone: each zone's colour named, above the plot, where it
         # never covers the trace.
         self.legend = QLabel()
@@ -374,7 +261,7 @@ class ReviewTab(QWidget):
 
     # --- zoom ---------------------------------------------------------------------------
 
-    def _draw(self, plot: _SessionPlot, envelope: Envelope) -> None:
+    def _draw(self, plot: SessionPlot, envelope: Envelope) -> None:
         assert self.view is not None
         t, force = envelope_points(envelope)
         kpa = force_kpa(force, self.area_cm2)
