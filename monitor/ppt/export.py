@@ -1,14 +1,18 @@
-"""What the PPT exports say besides the numbers: who, when, with what, how; the file name the
-save dialog suggests; and the values a "treatment basis" would store. Qt-free."""
+"""What the PPT exports say: who, when, with what, how; the results as a spreadsheet-safe CSV;
+the file name the save dialog suggests; and the values a "treatment basis" would store. Qt-free.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from datetime import datetime
 from pathlib import Path
 
-from monitor.ppt.results import MEAN_RULES, ResultRow
+from monitor.ppt.results import ASYMMETRY_TEXT, MEAN_RULES, ResultRow
+from monitor.review import _comment, spreadsheet_safe
 
 NOT_RECORDED = "not recorded"
 #: The context keys the window provides, and how the exports name them.
@@ -32,6 +36,71 @@ def export_header(context: dict[str, str], protocol: str, mean_of: str) -> dict[
         "[value]: flagged, not in the mean; value*: flagged and kept by the examiner, in the mean"
     )
     return header
+
+
+#: The CSV's columns after each trial's four (``trial_<n>_<part>``).
+RESULT_FIELDS = (
+    "mean_kpa",
+    "sd_kpa",
+    "cv_pct",
+    "trials_in_mean",
+    "asymmetry_pct",
+    "lower_side",
+    "reference",
+    "reference_source",
+)
+TRIAL_PARTS = ("kpa", "stop", "flags", "in_mean")
+
+
+def results_csv(rows: list[ResultRow], header: dict[str, str]) -> str:
+    """The results as CSV, after ``# key: value`` lines saying who, when and how: one line
+    per site and side; for each trial its threshold, what stopped it, its flags and whether
+    it is in the mean. No cell a spreadsheet opens can run as a formula, whatever a client's
+    pseudonym or a site's name holds (OWASP's CSV injection): text cells go through
+    ``spreadsheet_safe``, numbers are written here (a negative one stays a number), and no
+    part of a ``#`` line that a spreadsheet splits off at a comma can start a formula."""
+    out = io.StringIO()
+    comments = {**header, "asymmetry_pct": ASYMMETRY_TEXT}
+    for key, value in comments.items():
+        # Without quotes, no cell of the line is quoted, so _comment sees where each starts.
+        out.write(_comment(key, str(value).replace('"', "'")) + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    numbers = sorted({trial.trial for row in rows for trial in row.result.trials})
+    writer.writerow(
+        ["site", "side"]
+        + [f"trial_{n}_{part}" for n in numbers for part in TRIAL_PARTS]
+        + list(RESULT_FIELDS)
+    )
+    safe = spreadsheet_safe  # text cells; numbers are written by _decimal, never a formula
+    for row in rows:
+        result = row.result
+        by_number = {trial.trial: trial for trial in result.trials}
+        cells = [safe(result.site), safe(result.side)]
+        for n in numbers:
+            trial = by_number.get(n)
+            if trial is None:  # deleted, or not measured
+                cells += ["", "", "not measured", ""]
+            else:
+                in_mean = "yes" if n in result.used else "no"
+                cells += [_decimal(trial.threshold_kpa), safe(trial.stop), safe(trial.flags)]
+                cells += [in_mean]
+        cells += [_decimal(value) for value in (result.mean_kpa, result.sd_kpa, result.cv_pct)]
+        cells += [" ".join(map(str, result.used)), _decimal(row.asymmetry_pct)]
+        cells += [safe(row.lower_side), safe(row.reference_text())]
+        cells += [safe(row.reference.source) if row.reference else ""]
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def write_results_csv(rows: list[ResultRow], path: Path, header: dict[str, str]) -> None:
+    """``results_csv`` to ``path``; raises OSError."""
+    Path(path).write_text(results_csv(rows, header), encoding="utf-8", newline="")
+
+
+def _decimal(value: float) -> str:
+    """A number cell: one decimal, with a plain "-" a spreadsheet reads as a number, and
+    empty for no value."""
+    return f"{value:.1f}" if math.isfinite(value) else ""
 
 
 def suggested_path(folder: Path | None, context: dict[str, str], suffix: str) -> Path:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from monitor.acquisition import Acquisition
 from monitor.cues import Cue
 from monitor.feedback import Zone
-from monitor.ppt.export import basis_lines, export_header, suggested_path
+from monitor.ppt.export import basis_lines, export_header, suggested_path, write_results_csv
 from monitor.ppt.protocol import (
     ORDERS,
     RATE_PRESETS_KPA_S,
@@ -54,7 +54,6 @@ from monitor.ppt.results import (
     MEAN_RULES,
     ResultRow,
     load_references,
-    write_results_csv,
 )
 from monitor.ppt.session import PptSession
 from monitor.ppt.trial import Pace, StopSource

