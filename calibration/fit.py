@@ -45,6 +45,7 @@ class FitReport:
         self, second_order: bool = False, max_linearity_pct_fs: float = MAX_LINEARITY_PCT_FS
     ) -> LinearCalibration | QuadraticCalibration:
         """The calibration to use, or CalibrationError when it is not good enough."""
+        chosen: LinearCalibration | QuadraticCalibration
         if second_order:
             if self.quadratic is None or self.quadratic_linearity_pct_fs is None:
                 raise CalibrationError("no second-order fit is offered for these points")
@@ -82,12 +83,13 @@ def fit(
     full_scale = full_scale_n or float(loads.max())
     residuals = (raw - (a + b * loads)) / b
     linearity = _pct(np.abs(residuals).max(), full_scale)
-    quadratic, q_residuals, q_linearity = _second_order(loads, raw, distinct, full_scale, source)
-    if quadratic is not None and not (
+    second = _second_order(loads, raw, distinct, full_scale, source)
+    if second is not None and not (
         linearity > QUADRATIC_WORTH_PCT_FS
-        and np.abs(q_residuals).max() * QUADRATIC_GAIN <= np.abs(residuals).max()
+        and np.abs(second[1]).max() * QUADRATIC_GAIN <= np.abs(residuals).max()
     ):
-        quadratic = q_residuals = q_linearity = None
+        second = None  # not worth offering
+    quadratic, q_residuals, q_linearity = second or (None, None, None)
     return FitReport(
         linear=LinearCalibration(offset=float(a), gain_n_per_unit=float(1 / b), source=source),
         residuals_n=residuals,
@@ -118,14 +120,16 @@ def _check_monotonic(loads: np.ndarray, raw: np.ndarray, distinct: np.ndarray) -
 
 def _second_order(
     loads: np.ndarray, raw: np.ndarray, distinct: np.ndarray, full_scale: float, source: str
-) -> tuple[QuadraticCalibration | None, np.ndarray | None, float | None]:
+) -> tuple[QuadraticCalibration, np.ndarray, float] | None:
+    """The second-order fit, its residuals (N) and linearity (% FS); None when it cannot be
+    made (fewer than three loads) or does not give a finite load for every reading."""
     if distinct.size < 3:
-        return None, None, None
+        return None
     c, b, a = np.polyfit(loads, raw, 2)
     calibration = QuadraticCalibration(float(a), float(b), float(c), source)
     residuals = calibration.apply(raw) - loads
     if not np.isfinite(residuals).all():
-        return None, None, None
+        return None
     return calibration, residuals, _pct(np.abs(residuals).max(), full_scale)
 
 

@@ -30,14 +30,18 @@ class Cue(Enum):
 
 class CueChooser:
     def __init__(self) -> None:
-        self._zone: Zone | None = None
-        self._reached = False
-        self._last_cue_t = -float("inf")
-        self._last_over_t = -float("inf")
+        self._zone: Zone | None
+        self._reached: bool
+        self._last_cue_t: float
+        self._last_over_t: float
+        self.reset()
 
     def reset(self) -> None:
         """A new target: no cue is owed for what happened before."""
-        self.__init__()
+        self._zone = None
+        self._reached = False
+        self._last_cue_t = -float("inf")
+        self._last_over_t = -float("inf")
 
     def update(self, t: float, zone: Zone | None, reached: bool) -> Cue | None:
         """The cue owed at time ``t`` (s, monotonic) given the zone and hold, or None."""

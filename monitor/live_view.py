@@ -148,8 +148,9 @@ class LiveView:
             self._zone = classify(pressure_kpa, band, self._zone)
         else:
             self._zone = None
-        if stale:  # no signal: time passes out of band, so the hold ends after its grace
-            hold = self.holds.update(float(now), None)
+        if stale and now is not None:
+            # no signal: time passes out of band, so the hold ends after its grace
+            hold = self.holds.update(now, None)
         else:
             hold = self.holds.update(float(t[-1]), self._zone) if t.size else self.holds.state
         newest = float(t[-1]) if t.size else 0.0

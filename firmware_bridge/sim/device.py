@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import numpy as np
@@ -88,26 +88,31 @@ class SimulatorConfig:
         parts = urlsplit(url)
         if parts.scheme != SCHEME:
             raise ValueError(f"expected a {SCHEME}:// URL, got {url!r}")
-        fields = {
+        # Each parser returns its own field's type, which a dict cannot say: hence Any.
+        fields: dict[str, Callable[[str], Any]] = {
             "protocol": str,
             "rate": float,
             "profile": str,
             "seed": int,
             "clock_start_us": int,
-            "host_clock": lambda text: bool(int(text)),
+            "host_clock": _flag,
             "ppt_rate": float,
             "ppt_rest": float,
             "unit": str,
             "line": str,
-            "streams": lambda text: bool(int(text)),
+            "streams": _flag,
             "stream_lost_at": float,
         }
-        options = {}
+        options: dict[str, Any] = {}
         for key, values in parse_qs(parts.query, strict_parsing=bool(parts.query)).items():
             if key not in fields:
                 raise ValueError(f"unknown simulator option {key!r} (known: {', '.join(fields)})")
             options["rate_hz" if key == "rate" else key] = fields[key](values[-1])
         return cls(**options)
+
+
+def _flag(text: str) -> bool:
+    return bool(int(text))
 
 
 class Personality(Protocol):
@@ -141,9 +146,9 @@ class Fgb1Personality:
         self._reply_seq = 0
         self._commands: dict[int, Callable[[SimulatedDevice], bytes]] = {
             fgb1.GET_INFO: self._info,
-            fgb1.START: lambda device: self._ack(device.start()),
-            fgb1.STOP: lambda device: self._ack(device.stop()),
-            fgb1.PING: lambda device: self._ack(None),
+            fgb1.START: self._start,
+            fgb1.STOP: self._stop,
+            fgb1.PING: self._ack,
         }
 
     def encode(
@@ -179,8 +184,16 @@ class Fgb1Personality:
     def power_cycle(self) -> None:
         """Our firmware keeps nothing the host set up."""
 
-    def _ack(self, _: object) -> bytes:
+    def _ack(self, device: SimulatedDevice) -> bytes:
         return self._reply(fgb1.ACK, b"")
+
+    def _start(self, device: SimulatedDevice) -> bytes:
+        device.start()
+        return self._ack(device)
+
+    def _stop(self, device: SimulatedDevice) -> bytes:
+        device.stop()
+        return self._ack(device)
 
     def _info(self, device: SimulatedDevice) -> bytes:
         info = fgb1.InfoPayload(

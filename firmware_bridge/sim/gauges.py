@@ -37,8 +37,9 @@ NEWTONS_PER = {
 DECIMALS = {"n": 2, "mn": 0, "kn": 4, "lbf": 2, "ozf": 1, "kgf": 3, "gf": 0}
 
 
-def in_unit(force_n: np.ndarray, unit: str) -> np.ndarray:
-    return np.asarray(force_n) / NEWTONS_PER[unit.lower()]
+def in_unit(force_n: float, unit: str) -> float:
+    """One reading in the gauge's unit (a gauge answers a reading at a time)."""
+    return force_n / NEWTONS_PER[unit.lower()]
 
 
 class TextGauge:
@@ -115,8 +116,8 @@ class Mark10Gauge(TextGauge):
             b"RM": lambda device: b"M5-100\r\n",
             b"RS": lambda device: b"3456789\r\n",
             b"RV": lambda device: b"V1.04\r\n",
-            b"AOUT0": lambda device: device.stop() or b"",
-            b"AOUT1": lambda device: device.start() or b"",
+            b"AOUT0": _stop_stream,
+            b"AOUT1": _stream_at(None),
         } | self._unit_commands(self.UNIT_COMMANDS, reply=b"")  # GCL2: no reply [presumed]
 
     def unknown(self, command: bytes) -> bytes:
@@ -144,7 +145,7 @@ class ImadaGauge(TextGauge):
         return b"E\r" if command else b""
 
     def reading(self, force_n: float) -> bytes:
-        value = float(in_unit(force_n, self.unit))
+        value = in_unit(force_n, self.unit)
         judgement = b"E" if abs(force_n) > self.FULL_SCALE_N else b"O"
         sign = b"-" if value < 0 else b"+"
         digits = f"{abs(value):05.1f}".encode()
@@ -170,8 +171,8 @@ class ImadaZtGauge(TextGauge):
         super().__init__(_spelling(unit, self.UNIT_LIST))
         self.commands = {
             b"XAR": self._poll,
-            b"XAG": lambda device: device.start(2000.0) or b"",
-            b"XAS": lambda device: device.stop() or b"",
+            b"XAG": _stream_at(2000.0),
+            b"XAS": _stop_stream,
             b"XFC": lambda device: (
                 b"XFC" + "".join(self.CODES[u] for u in self.UNIT_LIST).encode() + b"\r"
             ),
@@ -184,7 +185,7 @@ class ImadaZtGauge(TextGauge):
         return super().answer(command, device)
 
     def reading(self, force_n: float) -> bytes:
-        value = float(in_unit(force_n, self.unit))
+        value = in_unit(force_n, self.unit)
         sign = "-" if value < 0 else "+"
         index = self.UNIT_LIST.index(self.unit)
         return f"{sign}{abs(value):06.2f}T0000000{index}\r".encode()
@@ -214,24 +215,32 @@ class WagnerGauge(TextGauge):
             b"C?": self._poll,
             b"CA": lambda device: b"",
             b"CX": lambda device: b"",
-            b"CB": lambda device: device.start(self.rate_hz) or b"",
-            b"CE": lambda device: device.stop() or b"",
+            b"CB": self._begin,
+            b"CE": _stop_stream,
         }
-        for command, rate in self.RATES.items():
-            self.commands[command] = lambda device, r=rate: self._set_rate(r)
+        self.commands |= {command: self._rate_setter(rate) for command, rate in self.RATES.items()}
 
     def handle(self, data: bytes, device: SimulatedDevice) -> bytes:
         return super().handle(data.replace(b"\n", b""), device)  # CR LF or CR
 
-    def _set_rate(self, rate: float) -> bytes:
-        self.rate_hz = rate
+    def _begin(self, device: SimulatedDevice) -> bytes:
+        device.start(self.rate_hz)
         return b""
+
+    def _rate_setter(self, rate: float) -> Callable[[SimulatedDevice], bytes]:
+        """``C<rate>``: the rate the next ``CB`` streams at (no reply)."""
+
+        def command(device: SimulatedDevice) -> bytes:
+            self.rate_hz = rate
+            return b""
+
+        return command
 
     def power_cycle(self) -> None:
         self.rate_hz = 10.0
 
     def reading(self, force_n: float) -> bytes:
-        value = float(in_unit(force_n, self.unit))
+        value = in_unit(force_n, self.unit)
         return f"{value:.2f} {self.unit}\r\n".encode()
 
 
@@ -281,6 +290,21 @@ def _check_template(line: str) -> None:
 
 def _ack(device: SimulatedDevice) -> bytes:
     return b"R\r"
+
+
+def _stream_at(rate_hz: float | None) -> Callable[[SimulatedDevice], bytes]:
+    """A command that starts the stream (at ``rate_hz``; None: the device's own) silently."""
+
+    def command(device: SimulatedDevice) -> bytes:
+        device.start(rate_hz)
+        return b""
+
+    return command
+
+
+def _stop_stream(device: SimulatedDevice) -> bytes:
+    device.stop()
+    return b""
 
 
 def _spelling(unit: str, known: tuple[str, ...]) -> str:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from serial import PortNotOpenError, SerialBase, SerialException
 
 from firmware_bridge.sim.device import SimulatedDevice, SimulatorConfig
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 MAX_IDLE_WAIT_S = 0.01
 
@@ -41,7 +45,9 @@ def next_weight() -> list[float]:
 
 
 class Serial(SerialBase):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """SerialBase's arguments; it opens the port when given one, so the device slot
+        must exist first."""
         self._device: SimulatedDevice | None = None
         self._rx = bytearray()
         super().__init__(*args, **kwargs)
@@ -49,10 +55,11 @@ class Serial(SerialBase):
     def open(self) -> None:
         if self.is_open:
             raise SerialException("port is already open")
-        if self._port is None:
+        port = self.port
+        if port is None:
             raise SerialException("port must be configured before it can be used")
         try:
-            config = SimulatorConfig.from_url(self._port)
+            config = SimulatorConfig.from_url(port)
         except ValueError as exc:
             raise SerialException(str(exc)) from exc
         self._device = SimulatedDevice(config, time.monotonic())
@@ -83,7 +90,8 @@ class Serial(SerialBase):
         return len(self._rx)
 
     def read(self, size: int = 1) -> bytes:
-        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        timeout = self.timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             device = self._pump()
             now = time.monotonic()
@@ -97,10 +105,11 @@ class Serial(SerialBase):
         del self._rx[:size]
         return data
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: ReadableBuffer, /) -> int:
         device = self._pump()
-        device.receive(bytes(data), time.monotonic())
-        return len(data)
+        payload = bytes(data)  # a memoryview's len() counts items, not bytes
+        device.receive(payload, time.monotonic())
+        return len(payload)
 
     def reset_input_buffer(self) -> None:
         self._pump()

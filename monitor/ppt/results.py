@@ -9,9 +9,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
+from monitor.clients import ClientStore
 from monitor.json_documents import parse_document
 
 #: Which trials make the reported threshold: all counted ones (DFNS, Commander AVG), or
@@ -183,7 +185,7 @@ def results_table(
     return rows
 
 
-def write_results_csv(rows: list[ResultRow], path, header: dict[str, str]) -> None:
+def write_results_csv(rows: list[ResultRow], path: str | Path, header: dict[str, str]) -> None:
     """The results as CSV, preceded by ``# key: value`` lines saying who, when and how. One
     line per site and side; for each trial its threshold, what stopped it, its flags and
     whether it is in the mean."""
@@ -243,7 +245,9 @@ def _fmt(value: float, decimals: int = 1) -> str:
     return "" if not math.isfinite(value) else f"{value:.{decimals}f}"
 
 
-def remember_thresholds(store, client: str, rows: list[ResultRow], recording: str) -> int:
+def remember_thresholds(
+    store: ClientStore, client: str, rows: list[ResultRow], recording: str
+) -> int:
     """Each site's measured PPT becomes the client's basis for relative bands; returns how
     many were remembered (sites without a usable threshold are left as they were)."""
     remembered = 0

@@ -129,12 +129,11 @@ class PptSession:
 
     def _keep_recent(self, t: np.ndarray, kpa: np.ndarray) -> None:
         """The trial under way (for its plot and trace), else the last second."""
+        if not t.size:
+            return
         since = self.detector.loading_since
-        if t.size:
-            start = float(t[-1]) - GUIDE_HISTORY_S
-            keep = self._recent_t >= (min(since, start) if since is not None else start)
-        else:
-            keep = slice(None)
+        start = float(t[-1]) - GUIDE_HISTORY_S
+        keep = self._recent_t >= (min(since, start) if since is not None else start)
         self._recent_t = np.concatenate([self._recent_t[keep], t])
         self._recent_kpa = np.concatenate([self._recent_kpa[keep], kpa])
 

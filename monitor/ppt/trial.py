@@ -317,7 +317,9 @@ class RampGuide:
         self.settings = settings
         self.window_s = rate_window_s(sample_rate_hz)
 
-    def frame(self, t: np.ndarray, pressure_kpa: np.ndarray, loading_since: float | None):
+    def frame(
+        self, t: np.ndarray, pressure_kpa: np.ndarray, loading_since: float | None
+    ) -> GuideFrame:
         """From the recent samples (at least ``window_s`` of them) and the trial's start."""
         if loading_since is None or t.size == 0:
             return GuideFrame(math.nan, math.nan, None)
