@@ -11,6 +11,9 @@ import pytest
 from calibration.units import DEVICE_ONLY_UNITS, UNITS, convert, unit_named
 from firmware_bridge.sim import gauges as sim_gauges
 from firmware_bridge.sim import profiles as sim_profiles
+from monitor.ppt.protocol import RATE_PRESETS_KPA_S, PptProtocol, rate_preset_named
+from monitor.ppt.session import PptSession
+from monitor.ppt.trial import FISCHER_RATE_KPA_S
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,8 +34,6 @@ DEFINED_IN = {
 #: here once it goes through calibration.units (the test then keeps it so).
 NOT_YET_CONVERTED = {
     "monitor/ui/calibration_dialog.py",  # UNITS_TO_N = {"kg": 9.80665, ...}
-    "monitor/ppt/trial.py",  # FISCHER_RATE_KPA_S = 98.07
-    "monitor/ppt/session.py",  # force_n * 10.0 / self.probe_area_cm2
 }
 
 
@@ -92,3 +93,22 @@ def test_convert(value: float, source: str, target: str, area: float, expected: 
 def test_convert_takes_arrays() -> None:
     kpa = convert(np.array([0.0, 1.0, 2.0]), unit_named("N"), unit_named("kPa"), 1.0)
     assert kpa.tolist() == pytest.approx([0.0, 10.0, 20.0])
+
+
+def test_the_fischer_rate_is_one_kgf_per_cm2_per_second_exactly() -> None:
+    rate = FISCHER_RATE_KPA_S
+    assert rate == pytest.approx(98.0665, rel=1e-12)  # was 98.07, rounded
+    fischer = rate_preset_named(rate)
+    assert fischer is not None and fischer.startswith("Fischer")
+    assert rate_preset_named(98.07) == fischer  # as settings saved it before
+    assert rate_preset_named(50.0) == "DFNS QST, 50 kPa/s"
+    assert rate_preset_named(97.0) is None
+    assert all(rate_preset_named(rate) == name for name, rate in RATE_PRESETS_KPA_S.items())
+
+
+@pytest.mark.parametrize(("area", "kpa"), [(1.0, 196.133), (0.5, 392.266)])
+def test_the_ppt_session_turns_force_into_pressure_on_its_probe(area: float, kpa: float) -> None:
+    """A 2 kg weight on the probe, through the session's own conversion."""
+    session = PptSession(PptProtocol(("trapezius",)), probe_area_cm2=area)
+    force = convert(2.0, unit_named("kgf"), unit_named("N"))
+    assert float(session.kpa(force)) == pytest.approx(kpa, rel=1e-12)

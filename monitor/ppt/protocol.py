@@ -19,6 +19,19 @@ RATE_PRESETS_KPA_S = {
     "Fischer, 1 kgf/cm²/s": FISCHER_RATE_KPA_S,
     "Computer-controlled (CCPA), 10 kPa/s": 10.0,
 }
+#: A saved rate within this share of a preset's is that preset (settings saved before the
+#: Fischer rate was exact hold 98.07 for its 98.0665 kPa/s).
+PRESET_MATCH_REL = 1e-3
+
+
+def rate_preset_named(rate_kpa_s: float) -> str | None:
+    """The name of the preset ``rate_kpa_s`` is, or None for a custom rate."""
+    for name, rate in RATE_PRESETS_KPA_S.items():
+        if math.isclose(rate, rate_kpa_s, rel_tol=PRESET_MATCH_REL):
+            return name
+    return None
+
+
 #: The sides a protocol can measure, by the name the screen and the settings use.
 SIDE_CHOICES = {
     "left and right": ("left", "right"),

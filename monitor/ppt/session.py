@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from calibration.units import to_display, unit_named
 from firmware_bridge.samples import FLAG_BUTTON
 from monitor.ppt.protocol import Entry, PptProtocol, PptRun, ppt_trial_row
 from monitor.ppt.results import (
@@ -37,6 +38,7 @@ from monitor.ppt.trial import (
 
 #: The guide looks back this far at most (its window is 0.25-1 s).
 GUIDE_HISTORY_S = 1.0
+KPA = unit_named("kPa")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class PptSession:
     # --- the stream -------------------------------------------------------------------
 
     def kpa(self, force_n: np.ndarray) -> np.ndarray:
-        return np.asarray(force_n, dtype=np.float64) * 10.0 / self.probe_area_cm2
+        return to_display(force_n, KPA, self.probe_area_cm2)
 
     @property
     def now(self) -> float:

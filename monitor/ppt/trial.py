@@ -16,9 +16,11 @@ from enum import Enum
 
 import numpy as np
 
-#: Ramp rates in use (domain.md §2.3): DFNS QST 50 kPa/s; Fischer about 1 kgf/cm²/s.
+from calibration.units import convert, unit_named
+
+#: Ramp rates in use (domain.md §2.3): DFNS QST 50 kPa/s; Fischer 1 kgf/cm²/s (98.0665 kPa/s).
 DFNS_RATE_KPA_S = 50.0
-FISCHER_RATE_KPA_S = 98.07
+FISCHER_RATE_KPA_S = float(convert(1.0, unit_named("kgf/cm²"), unit_named("kPa")))
 
 
 #: Plausibility. A stop sooner than this after loading began is flagged "too short": a simple
