@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -61,11 +63,9 @@ from monitor.settings import PptPreferences
 from monitor.ui import theme
 from monitor.ui.ppt_report import write_pdf
 
-PACE_COLOURS = {
-    Pace.SLOW: theme.ZONE_STYLES[Zone.UNDER].colour,
-    Pace.ON: theme.ZONE_STYLES[Zone.IN].colour,
-    Pace.FAST: theme.ZONE_STYLES[Zone.OVER].colour,
-}
+#: Each pace in a zone's colour and words' sense: too slow is under, too fast is over. The
+#: colour itself is read from the theme in force when it is shown (``pace_colour``).
+PACE_ZONES = {Pace.SLOW: Zone.UNDER, Pace.ON: Zone.IN, Pace.FAST: Zone.OVER}
 PACE_CUES = {Pace.SLOW: Cue.UNDER, Pace.FAST: Cue.OVER}  # heard as well as seen
 REFUSED_CUE = Cue.OVER  # loading during the rest: lift the probe
 REFRESH_MS = 33
@@ -82,6 +82,24 @@ RESULT_COLUMNS = (
     "Reference",
 )
 TRIAL_COLUMNS = ("Trial", "kPa", "Rate, kPa/s", "Stop", "Flags", "In mean")
+#: Rows the trials table shows without scrolling, at 1280x720 too: a site's three trials on
+#: both sides.
+TRIAL_ROWS_SHOWN = 6
+RESULT_ROWS_SHOWN = 4  # at the least (a site's both sides, twice); more as the window grows
+
+
+def pace_colour(pace: Pace) -> QColor:
+    """The pace's colour in the theme in force."""
+    return theme.ZONE_STYLES[PACE_ZONES[pace]].colour
+
+
+def fit_rows(table: QTableWidget, rows: int) -> None:
+    """Compact rows (the font and a little room), and a table never lower than ``rows`` of
+    them under its header."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header = table.horizontalHeader().sizeHint().height()
+    frame = 2 * table.frameWidth()
+    table.setMinimumHeight(header + frame + rows * table.verticalHeader().defaultSectionSize())
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:
@@ -164,8 +182,9 @@ class PptTab(QWidget):
         self._make_results()
         layout = QVBoxLayout(self)
         layout.addLayout(self._setup_row)
-        layout.addLayout(self._live_row, 5)
-        layout.addLayout(self._results_row, 3)
+        layout.addLayout(self._live_row, 3)
+        layout.addLayout(self._results_row, 2)
+        theme.follow_theme(self, self._restyle)
         self.show_preferences(preferences or PptPreferences())
         self._watch_preferences()
         self.timer = QTimer(self, interval=REFRESH_MS, timeout=self.refresh)
@@ -176,11 +195,15 @@ class PptTab(QWidget):
     def _make_setup(self, muscles: list[str]) -> None:
         self.site_list = SiteList()
         self.site_list.setMaximumHeight(110)
-        self.site_list.setMinimumWidth(230)
+        self.site_list.setMinimumWidth(190)
+        # A long name is cut with "…" (its tooltip says it whole) rather than scrolled: a
+        # scroll bar would take a row's height.
+        self.site_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.site_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.site_list.setToolTip("Space or Enter checks the site under the cursor")
         for muscle in muscles:
             item = QListWidgetItem(muscle)
+            item.setToolTip(muscle)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.site_list.addItem(item)
@@ -193,7 +216,7 @@ class PptTab(QWidget):
         self.rate_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.rate_box.setMinimumContentsLength(18)  # the full name shows when it opens
+        self.rate_box.setMinimumContentsLength(14)  # the full name shows when it opens
         self.custom_rate = QDoubleSpinBox(minimum=1, maximum=500, value=50, suffix=" kPa/s")
         self.rest_box = QSpinBox(minimum=0, maximum=600, value=30, suffix=" s rest")
         self.order_box = QComboBox()
@@ -243,16 +266,18 @@ class PptTab(QWidget):
         self._setup_row = grid
 
     def _make_live(self) -> None:
-        self.plot = pg.PlotWidget(background=theme.background())
+        self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMinimumHeight(150)
+        # Its 480-pixel wish ignored: at 1280x720 the tables below have the room they need
+        # and the plot the rest, whatever it is.
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.plot.setLabel("bottom", "seconds since loading started")
         self.plot.setLabel("left", "kPa")
         self.plot.showGrid(x=True, y=True, alpha=0.15)
-        self.target_curve = self.plot.plot(
-            pen=pg.mkPen(theme.ZONE_STYLES[Zone.IN].colour, width=2, style=Qt.PenStyle.DashLine)
-        )
-        self.pressure_curve = self.plot.plot(pen=pg.mkPen(theme.foreground(), width=3))
+        self.target_curve = self.plot.plot()
+        self.pressure_curve = self.plot.plot()
         self.pressure_label = QLabel("—", alignment=Qt.AlignmentFlag.AlignCenter)
         self.rate_label = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter)
         self.pace_label = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter)
@@ -260,10 +285,8 @@ class PptTab(QWidget):
         self.next_label.setWordWrap(True)
         self.notice_label = QLabel()  # loading refused during the rest
         self.notice_label.setWordWrap(True)
-        self.notice_label.setStyleSheet(f"color: {theme.alert().name()}; font-weight: bold;")
         self.flag_label = QLabel()
         self.flag_label.setWordWrap(True)
-        self.flag_label.setStyleSheet(f"color: {theme.alert().name()};")
         self.stop_button = QPushButton("Stop: pain now (Space)")
         self.stop_button.clicked.connect(self.stop_now)
         self.repeat_button = QPushButton("&Repeat trial")
@@ -279,26 +302,48 @@ class PptTab(QWidget):
             font.setPixelSize(size)
             font.setBold(True)
             label.setFont(font)
+        # The pressure beside the rate and the pace, not above them: the ramp guide keeps
+        # its words at 1280x720 and leaves the height to the trials.
+        guide = QGridLayout()
+        guide.addWidget(self.pressure_label, 0, 0, 2, 1)
+        guide.addWidget(self.rate_label, 0, 1)
+        guide.addWidget(self.pace_label, 1, 1)
         side = QVBoxLayout()
-        for widget in (
-            self.next_label,
-            self.notice_label,
-            self.pressure_label,
-            self.rate_label,
-            self.pace_label,
-            self.stop_button,
-            self.flag_label,
-        ):
-            side.addWidget(widget)
+        side.addWidget(self.next_label)
+        side.addWidget(self.notice_label)
+        side.addLayout(guide)
+        side.addWidget(self.stop_button)
+        side.addWidget(self.flag_label)
         decide = QHBoxLayout()
         decide.addWidget(self.repeat_button)
         decide.addWidget(self.keep_button)
         side.addLayout(decide)
         side.addStretch(1)
         self._live_row = QHBoxLayout()
-        self._live_row.addWidget(self.plot, 3)
-        self._live_row.addLayout(side, 2)
+        self._live_row.addWidget(self.plot, 4)
+        self._live_row.addLayout(side, 0)  # as wide as its words
         self._show_decision(False)
+
+    def _restyle(self) -> None:
+        """Every colour held in a pen or a style sheet, from the theme in force (the tables
+        and labels follow the palette by themselves)."""
+        self.plot.setBackground(theme.background())
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setPen(pg.mkPen(theme.muted()))
+            self.plot.getAxis(name).setTextPen(pg.mkPen(theme.muted()))
+        inside = theme.ZONE_STYLES[Zone.IN].colour
+        self.target_curve.setPen(pg.mkPen(inside, width=2, style=Qt.PenStyle.DashLine))
+        self.pressure_curve.setPen(pg.mkPen(theme.foreground(), width=3))
+        alert = theme.alert().name()
+        self.notice_label.setStyleSheet(f"color: {alert}; font-weight: bold;")
+        self.flag_label.setStyleSheet(f"color: {alert};")
+        self._show_pace(self._last_pace)
+
+    def _show_pace(self, pace: Pace | None) -> None:
+        """The pace in words, in its zone's colour in the theme in force."""
+        self.pace_label.setText(pace.value.upper() if pace else "")
+        colour = pace_colour(pace).name() if pace else theme.foreground().name()
+        self.pace_label.setStyleSheet(f"color: {colour};")
 
     def _make_results(self) -> None:
         self.table = QTableWidget(0, len(RESULT_COLUMNS))
@@ -321,6 +366,15 @@ class PptTab(QWidget):
             header.setStretchLastSection(True)
             table.verticalHeader().setVisible(False)
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Beside the guide the trials have little width: their flags, the one long text,
+        # take what is left and are cut with "…" (each row's tooltip says why in full), so
+        # that no scroll bar takes a row's height.
+        trial_header = self.trials_table.horizontalHeader()
+        trial_header.setStretchLastSection(False)
+        trial_header.setSectionResizeMode(
+            TRIAL_COLUMNS.index("Flags"), QHeaderView.ResizeMode.Stretch
+        )
+        self.trials_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.delete_button = QPushButton("&Delete trial (Del)")
         self.redo_button = QPushButton("Red&o trial")
         self.delete_button.clicked.connect(self.delete_selected)
@@ -339,20 +393,24 @@ class PptTab(QWidget):
         self.csv_button.clicked.connect(lambda: self._export("csv"))
         self.pdf_button.clicked.connect(lambda: self._export("pdf"))
         self.basis_button.clicked.connect(self.confirm_basis)
+        fit_rows(self.trials_table, TRIAL_ROWS_SHOWN)
+        fit_rows(self.table, RESULT_ROWS_SHOWN)
+        # The trials beside the ramp guide, where the height is; the results below, across
+        # the window's width (their reference text is long).
         trials = QVBoxLayout()
         trials.addWidget(self.trials_table, 1)
         edit = QHBoxLayout()
         edit.addWidget(self.delete_button)
         edit.addWidget(self.redo_button)
         trials.addLayout(edit)
+        self._live_row.addLayout(trials, 5)
         buttons = QVBoxLayout()
         for button in (self.csv_button, self.pdf_button, self.basis_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self._results_row = QHBoxLayout()
-        self._results_row.addWidget(self.table, 5)
-        self._results_row.addLayout(trials, 3)
-        self._results_row.addLayout(buttons, 1)
+        self._results_row.addWidget(self.table, 1)
+        self._results_row.addLayout(buttons)
 
     # --- preferences --------------------------------------------------------------------
 
@@ -682,13 +740,13 @@ class PptTab(QWidget):
                 if rest <= 0 and session.notice:
                     session.notice = ""
                     self.notice_label.setText("")
-            self.pace_label.setText("")
+            if self._last_pace is not None:
+                self._show_pace(None)
             self._last_pace = None
             return
         self.rate_label.setText(f"{frame.rate_kpa_s:.0f} kPa/s")
-        colour = PACE_COLOURS[frame.pace]
-        self.pace_label.setText(frame.pace.value.upper())
-        self.pace_label.setStyleSheet(f"color: {colour.name()};")
+        if frame.pace is not self._last_pace:
+            self._show_pace(frame.pace)
         if frame.pace is not self._last_pace and frame.pace in PACE_CUES:
             self._play(PACE_CUES[frame.pace])
         self._last_pace = frame.pace

@@ -1,0 +1,68 @@
+"""The PPT tab in the whole main window at a laptop's 1280x720 (header, a banner and the
+status bar around it) and at 1920x1080: the ramp guide, six trials and the results all show,
+none squeezed below what it needs."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget, QWidget
+from test_ppt_tab import measure
+
+from monitor.alerts import Alert
+
+
+def rows_shown(table: QTableWidget) -> int:
+    """Rows wholly inside the table's viewport (without scrolling)."""
+    height = table.viewport().height()
+    return sum(
+        1
+        for row in range(table.rowCount())
+        if table.rowViewportPosition(row) >= 0
+        and table.rowViewportPosition(row) + table.rowHeight(row) <= height
+    )
+
+
+def not_squeezed(widget: QWidget) -> bool:
+    hint = widget.minimumSizeHint()
+    return widget.isVisible() and widget.height() >= hint.height()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_guide_trials_and_results_all_show(open_window, qtbot, size: tuple[int, int]) -> None:
+    window = open_window("steady")
+    tab = window.ppt
+    tab.timer.stop()  # this test feeds the tab itself
+    tab.detach()
+    window.timer.stop()  # so that the banner stays: the window would clear it, all being well
+    window.banner.show_alerts((Alert("the device's clock drifts: check the calibration"),))
+    window.tabs.setCurrentWidget(tab)
+    window.resize(*size)
+    for row in (0, 1):
+        tab.site_list.item(row).setCheckState(Qt.CheckState.Checked)
+    tab.sides_box.setCurrentText("left and right")
+    tab.trials_box.setValue(3)
+    tab.rest_box.setValue(0)
+    assert tab.start()
+    t = 0.0
+    for peak in (300, 320, 310, 280, 290, 300, 330, 340):
+        t = measure(tab, t, peak)
+    qtbot.wait(50)  # the layout settles
+    assert window.banner.isVisible()
+    assert window.height() <= size[1] and window.width() <= size[0]
+    assert tab.trials_table.rowCount() == 8
+    assert rows_shown(tab.trials_table) >= 6
+    assert tab.table.rowCount() == 3  # site 1 left and right, site 2 left so far
+    assert rows_shown(tab.table) >= 3
+    assert tab.plot.height() >= 150
+    for widget in (
+        tab.pressure_label,
+        tab.rate_label,
+        tab.pace_label,
+        tab.next_label,
+        tab.stop_button,
+        tab.delete_button,
+        tab.csv_button,
+        tab.basis_button,
+    ):
+        assert not_squeezed(widget), widget.objectName() or type(widget).__name__
