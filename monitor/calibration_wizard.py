@@ -24,11 +24,12 @@ from calibration import (
     FitReport,
     QuadraticCalibration,
     Verification,
+    convert,
     fit,
     still_mean,
+    unit_named,
     verify,
 )
-from calibration.units import STANDARD_GRAVITY
 
 #: A new load must move the reading this many times the unloaded noise: the same load
 #: left on, or a hand resting on the cell, is not a new point.
@@ -420,4 +421,6 @@ class CalibrationWizard:
 
 
 def _load(newtons: float) -> str:
-    return f"{newtons / STANDARD_GRAVITY:.3f} kg ({newtons:.2f} N)"
+    """A load as the mass that weighs it (kg) and in newtons."""
+    kg = float(convert(newtons, unit_named("N"), unit_named("kgf")))
+    return f"{kg:.3f} kg ({newtons:.2f} N)"

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibration import CalibrationError, CalibrationStore
+from calibration import CalibrationError, CalibrationStore, convert, unit_named
 from firmware_bridge.sim import next_weight, steps_on_demand
 from monitor.acquisition import Acquisition
 from monitor.calibration_wizard import CalibrationWizard, Status, Step
@@ -32,16 +32,29 @@ from monitor.live_buffer import LiveBuffer
 from monitor.ui import theme
 
 FEED_INTERVAL_MS = 100
-UNITS_TO_N = {"kg": 9.80665, "N": 1.0}
+#: What the known loads are entered in: masses in kg (each weighs that many kgf) or newtons.
+LOAD_UNITS = {"kg": unit_named("kgf"), "N": unit_named("N")}
 
 
 def parse_loads(text: str, unit: str) -> list[float]:
-    """'1, 2, 5' in kg -> newtons; CalibrationError on anything that is not a load."""
+    """'1, 2, 5' in ``unit`` (a LOAD_UNITS name) -> newtons; CalibrationError on anything
+    that is not a load."""
     try:
         values = [float(part) for part in text.replace(";", ",").split(",") if part.strip()]
     except ValueError:
         raise CalibrationError(f"loads must be numbers separated by commas, not {text!r}") from None
-    return [value * UNITS_TO_N[unit] for value in values]
+    newtons: list[float] = convert(values, LOAD_UNITS[unit], unit_named("N")).tolist()
+    return newtons
+
+
+def _bold_label(text: str, scale: float) -> QLabel:
+    """A label in bold at ``scale`` times the usual size: read from a step away."""
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    return label
 
 
 class CalibrationDialog(QDialog):
@@ -60,7 +73,7 @@ class CalibrationDialog(QDialog):
 
         self.loads_edit = QLineEdit("1, 2, 5")
         self.unit_box = QComboBox()
-        self.unit_box.addItems(list(UNITS_TO_N))
+        self.unit_box.addItems(list(LOAD_UNITS))
         self.unloading_box = QCheckBox("also take readings while unloading (hysteresis)")
         self.unloading_box.setChecked(True)
         self.verify_edit = QLineEdit("2")
@@ -71,24 +84,16 @@ class CalibrationDialog(QDialog):
         self.start_button = QPushButton("S&tart")
         self.start_button.clicked.connect(self.start)
 
-        self.instruction = QLabel("Enter the known loads you have, then Start.")
+        self.instruction = _bold_label("Enter the known loads you have, then Start.", 1.6)
         self.instruction.setWordWrap(True)
-        font = self.instruction.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.instruction.setFont(font)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.points_table = QTableWidget(0, 3)
         self.points_table.setHorizontalHeaderLabels(["load (N)", "reading (raw)", "direction"])
         self.points_table.horizontalHeader().setStretchLastSection(True)
-        self.verdict = QLabel("")
-        verdict_font = self.verdict.font()
-        verdict_font.setPointSizeF(verdict_font.pointSizeF() * 1.8)
-        verdict_font.setBold(True)
-        self.verdict.setFont(verdict_font)
+        self.verdict = _bold_label("", 1.8)
         self.verdict.setVisible(False)
-        self.residual_plot = pg.PlotWidget(background=theme.surface())
+        self.residual_plot = pg.PlotWidget()  # its colours: _restyle
         self.residual_plot.setLabel("bottom", "load (N)")
         self.residual_plot.setLabel("left", "residual", units="N")
         self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.muted()))
@@ -101,9 +106,11 @@ class CalibrationDialog(QDialog):
         self._make_buttons()
         self.saved_to: Path | None = None
         self._shown_status: Status | None = None
+        self._alert = False  # the message is a refusal (in the alert colour)
         self.setLayout(self._layout())
         self._refresh()
         self.resize(900, 640)
+        theme.follow_theme(self, self._restyle)
 
     def _make_buttons(self) -> None:
         self.confirm_zero = self._button(
@@ -332,7 +339,7 @@ class CalibrationDialog(QDialog):
                 f"({result.error_pct:+.2f} %, tolerance ±{result.tolerance_n:.2f} N)"
             )
             self.verdict.setStyleSheet(
-                f"background: {colour.name()}; color: {theme.ON_ZONE.name()};"
+                f"background: {colour.name()}; color: {theme.on_zone().name()};"
                 "padding: 6px; border-radius: 6px;"
             )
 
@@ -369,8 +376,22 @@ class CalibrationDialog(QDialog):
 
     def _say(self, text: str, alert: bool = False) -> None:
         self.message.setText(text)
-        colour = theme.alert() if alert else theme.muted()
+        self._alert = alert
+        self._colour_message()
+
+    def _colour_message(self) -> None:
+        colour = theme.alert() if self._alert else theme.muted()
         self.message.setStyleSheet(f"color: {colour.name()};")
+
+    def _restyle(self) -> None:
+        """The colours baked into the plot and the style sheets, from the theme in force."""
+        self.residual_plot.setBackground(theme.surface())
+        for name in ("left", "bottom"):
+            axis = self.residual_plot.getAxis(name)
+            axis.setPen(pg.mkPen(theme.muted()))
+            axis.setTextPen(pg.mkPen(theme.muted()))
+        self._colour_message()
+        self._show_readings()  # the zero line, the residuals and the verdict
 
     def done(self, result: int) -> None:
         self.timer.stop()
