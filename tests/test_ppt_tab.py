@@ -68,7 +68,9 @@ def set_up(tab: PptTab, trials: int = 2, rest: int = 0, sides: str = "left only"
 
 
 def measure(tab: PptTab, t0: float, peak: float, rate: float = 50.0) -> float:
-    kpa, button = ramp(peak, rate)
+    """One ramp whose last sample, button pressed, is ``peak`` itself (a step short of it
+    would end at 199.5 for 200: a half that rounds either way after a unit conversion)."""
+    kpa, button = ramp(peak + rate / 200, rate)
     for block in blocks(kpa, t0, button):
         tab.feed(block)
     return t0 + kpa.size / 100.0
@@ -156,7 +158,7 @@ def test_an_implausible_trial_is_flagged_and_kept_out_until_decided(qtbot) -> No
     tab.feed(fed[15])
     assert not tab.trial_running() and rows == []
     assert "too short" in tab.flag_label.text() and "too low" in tab.flag_label.text()
-    assert tab.trials_table.item(0, 5).text() == "waiting: repeat or keep"
+    assert tab.trials_table.item(0, 5).text() == "waiting"
     assert "too short" in tab.trials_table.item(0, 4).text()
     assert tab.rows == []  # nothing to use as a basis
     assert not tab.repeat_button.isHidden() and "counts" in tab.keep_button.text()

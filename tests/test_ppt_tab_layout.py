@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTableWidget, QWidget
 from test_ppt_tab import measure
 
 from monitor.alerts import Alert
+from monitor.ui.ppt_tab import TRIAL_COLUMNS
 
 
 def rows_shown(table: QTableWidget) -> int:
@@ -45,13 +46,18 @@ def test_guide_trials_and_results_all_show(open_window, qtbot, size: tuple[int, 
     tab.rest_box.setValue(0)
     assert tab.start()
     t = 0.0
-    for peak in (300, 320, 310, 280, 290, 300, 330, 340):
+    for peak in (300, 320, 310, 280, 290, 300, 330):
         t = measure(tab, t, peak)
+    measure(tab, t, 340, rate=90)  # too fast: flagged, waiting for the examiner
     qtbot.wait(50)  # the layout settles
     assert window.banner.isVisible()
     assert window.height() <= size[1] and window.width() <= size[0]
     assert tab.trials_table.rowCount() == 8
     assert rows_shown(tab.trials_table) >= 6
+    flags = tab.trials_table.item(7, TRIAL_COLUMNS.index("Flags"))
+    assert flags.text() == "ramp rate" and tab.repeat_button.isVisible()
+    room = tab.trials_table.columnWidth(TRIAL_COLUMNS.index("Flags"))
+    assert room >= tab.trials_table.fontMetrics().horizontalAdvance(flags.text()) + 6
     assert tab.table.rowCount() == 3  # site 1 left and right, site 2 left so far
     assert rows_shown(tab.table) >= 3
     assert tab.plot.height() >= 150
@@ -61,6 +67,8 @@ def test_guide_trials_and_results_all_show(open_window, qtbot, size: tuple[int, 
         tab.pace_label,
         tab.next_label,
         tab.stop_button,
+        tab.flag_label,
+        tab.repeat_button,
         tab.delete_button,
         tab.csv_button,
         tab.basis_button,

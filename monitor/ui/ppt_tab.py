@@ -674,7 +674,7 @@ class PptTab(QWidget):
         for index, entry in enumerate(self._shown_entries):
             trial = entry.trial
             if entry is pending:
-                in_mean = "waiting: repeat or keep"
+                in_mean = "waiting"  # the guide asks: repeat it or keep it?
             elif entry.counted:
                 in_mean = "yes (kept)" if entry.kept else "yes"
             else:
