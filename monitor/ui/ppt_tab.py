@@ -182,8 +182,8 @@ class PptTab(QWidget):
         self._make_results()
         layout = QVBoxLayout(self)
         layout.addLayout(self._setup_row)
-        layout.addLayout(self._live_row, 3)
-        layout.addLayout(self._results_row, 2)
+        layout.addLayout(self._live_row, 2)
+        layout.addLayout(self._results_row, 1)
         theme.follow_theme(self, self._restyle)
         self.show_preferences(preferences or PptPreferences())
         self._watch_preferences()
@@ -263,6 +263,7 @@ class PptTab(QWidget):
                 grid.addWidget(QLabel(label), row, 1 + 2 * column)
                 grid.addWidget(widget, row, 2 + 2 * column)
         grid.addWidget(self.start_button, 1, 9, 3, 1)
+        grid.setColumnStretch(10, 1)  # a wide window's room goes after the settings
         self._setup_row = grid
 
     def _make_live(self) -> None:
@@ -375,6 +376,7 @@ class PptTab(QWidget):
             TRIAL_COLUMNS.index("Flags"), QHeaderView.ResizeMode.Stretch
         )
         self.trials_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.trials_table.setMaximumWidth(640)  # a wide window's room goes to the plot
         self.delete_button = QPushButton("&Delete trial (Del)")
         self.redo_button = QPushButton("Red&o trial")
         self.delete_button.clicked.connect(self.delete_selected)
