@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QWidget
+from test_ppt_session import blocks, ramp
 from test_ppt_tab import measure
 
 from monitor.alerts import Alert
@@ -74,3 +75,30 @@ def test_guide_trials_and_results_all_show(open_window, qtbot, size: tuple[int, 
         tab.basis_button,
     ):
         assert not_squeezed(widget), widget.objectName() or type(widget).__name__
+
+
+def test_the_plot_keeps_its_width_when_the_guide_starts(open_window, qtbot) -> None:
+    """The guide's words have their room from the start: nothing jumps when loading begins."""
+    window = open_window("steady")
+    tab = window.ppt
+    tab.timer.stop()
+    tab.detach()
+    window.tabs.setCurrentWidget(tab)
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    before = tab.plot.width()
+    set_up_one(tab)
+    kpa, _ = ramp(400, 100)  # too fast, and still loading
+    for block in blocks(kpa[: kpa.size // 2], 0.0):
+        tab.feed(block)
+    tab.refresh()
+    qtbot.wait(50)
+    assert tab.pace_label.text() == "TOO FAST" and "kPa" in tab.pressure_label.text()
+    assert tab.plot.width() == before
+
+
+def set_up_one(tab) -> None:
+    tab.site_list.item(0).setCheckState(Qt.CheckState.Checked)
+    tab.sides_box.setCurrentText("left only")
+    tab.trials_box.setValue(1)
+    assert tab.start()

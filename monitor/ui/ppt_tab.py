@@ -294,15 +294,18 @@ class PptTab(QWidget):
         self.keep_button = QPushButton("&Keep it")
         self.repeat_button.clicked.connect(self.repeat)
         self.keep_button.clicked.connect(self.keep)
-        for label, size in (
-            (self.pressure_label, 56),
-            (self.rate_label, 30),
-            (self.pace_label, 30),
+        for label, size, widest in (
+            (self.pressure_label, 56, "888 kPa"),
+            (self.rate_label, 30, "888 kPa/s"),
+            (self.pace_label, 30, max((pace.value.upper() for pace in Pace), key=len)),
         ):
             font = label.font()
             font.setPixelSize(size)
             font.setBold(True)
             label.setFont(font)
+            # As wide as its widest words from the start: the plot does not jump when a
+            # protocol starts, nor the words when the pace changes.
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 8)
         # The pressure beside the rate and the pace, not above them: the ramp guide keeps
         # its words at 1280x720 and leaves the height to the trials.
         guide = QGridLayout()
