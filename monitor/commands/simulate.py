@@ -8,9 +8,21 @@ import signal
 import sys
 import threading
 
-from firmware_bridge.sim import PROFILES, SimulatorConfig
+from firmware_bridge.sim import PROFILE_DESCRIPTIONS, PROFILES, SimulatorConfig
 from firmware_bridge.sim.device import PERSONALITIES
 from monitor.commands.common import CommandError, positive_float
+
+#: The profile a person steps, one mass per Enter on this command's input.
+ON_DEMAND = "weights-on-demand"
+
+
+def profile_help() -> str:
+    """Each profile with what it does (argparse formats ``%``, hence the doubling)."""
+    asked = {ON_DEMAND: " (here: press Enter where this command runs)"}
+    described = "; ".join(
+        f"{name}: {PROFILE_DESCRIPTIONS[name]}{asked.get(name, '')}" for name in sorted(PROFILES)
+    )
+    return f"the force over time: {described}".replace("%", "%%")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +34,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--protocol", choices=sorted(PERSONALITIES), default="fgb1")
     parser.add_argument("--rate", type=positive_float, default=1000.0, help="samples/s")
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="therapy")
+    parser.add_argument(
+        "--profile", choices=sorted(PROFILES), default="therapy", help=profile_help()
+    )
     parser.add_argument(
         "--seed", type=int, default=SimulatorConfig.seed, help="seed of the therapy profile"
     )
@@ -53,7 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if os.name != "posix":
         raise CommandError("needs a POSIX pseudo-terminal; on this system use the app's --demo")
-    from firmware_bridge.sim.pty_server import serve_pty
+    from firmware_bridge.sim.pty_server import Stepper, serve_pty
 
     try:
         config = SimulatorConfig(
@@ -73,15 +87,25 @@ def run(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
-    def announce(port: str) -> None:
-        sys.stdout.write(f"port: {port}\n")
-        sys.stdout.write(
-            f"simulating {config.protocol} at {config.rate_hz:g} Hz, "
-            f"profile {config.profile}; Ctrl-C stops\n"
-        )
+    on_demand = config.profile == ON_DEMAND
+
+    def say(line: str) -> None:
+        sys.stdout.write(line + "\n")
         sys.stdout.flush()
 
-    lost = serve_pty(config, stop, announce)
+    def announce(port: str) -> None:
+        say(f"port: {port}")
+        say(
+            f"simulating {config.protocol} at {config.rate_hz:g} Hz, "
+            f"profile {config.profile}; Ctrl-C stops"
+        )
+        if on_demand:
+            say("Press Enter to place the next mass on the cell.")
+
+    stepper = (
+        Stepper(sys.stdin.fileno(), lambda kg: say(f"placed: {kg:g} kg")) if on_demand else None
+    )
+    lost = serve_pty(config, stop, announce, stepper=stepper)
     if lost:
         sys.stderr.write(f"{lost} bytes were dropped while no host was reading\n")
     return 0
