@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from calibration import Unit, from_display, to_display, unit_named
+from calibration import Unit, convert, to_display, unit_named
 from monitor.feedback import Zone, classify
 from monitor.hold_timer import HoldState, HoldTimer
 from monitor.live_buffer import LiveBuffer
@@ -130,8 +130,7 @@ class LiveView:
         return self._target.band.resolve(self.probe_area_cm2, self._ppt_kpa)
 
     def _kpa_to_unit(self, kpa: float) -> float:
-        newtons = from_display(kpa, _KPA, self.probe_area_cm2)
-        return float(to_display(newtons, self.unit, self.probe_area_cm2))
+        return float(convert(kpa, _KPA, self.unit, self.probe_area_cm2))
 
     def frame(self, with_trace: bool = True, now: float | None = None) -> LiveFrame:
         """What the screen shows at session time ``now`` (default: the newest sample's);

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calibration.units import Unit, from_display, to_display, unit_named
+from calibration.units import Unit, convert, to_display, unit_named
 from monitor import numbers
 from monitor.feedback import Zone
 from monitor.segment_stats import SegmentStats, segment_stats
@@ -105,9 +105,7 @@ def force_kpa(force_n: np.ndarray, area_cm2: float) -> np.ndarray:
 
 def kpa_in(unit: Unit, kpa: np.ndarray | list[float] | float, area_cm2: float) -> np.ndarray:
     """Pressure in kPa (as the segments table stores bands) in the user's ``unit``."""
-    return to_display(
-        from_display(np.asarray(kpa, dtype=np.float64), KPA, area_cm2), unit, area_cm2
-    )
+    return convert(kpa, KPA, unit, area_cm2)
 
 
 def envelope_points(envelope: Envelope) -> tuple[np.ndarray, np.ndarray]:

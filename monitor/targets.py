@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from calibration.units import Unit, from_display, to_display, unit_named
+from calibration.units import Unit, convert, unit_named
 from monitor.numbers import span
 
 TECHNIQUES = ("light", "moderate", "deep", "ischemic compression")
@@ -25,13 +25,11 @@ _UNITS = {KPA: unit_named("kPa"), NEWTON: unit_named("N")}
 
 def _absolute_to_kpa(value: float, basis: str, probe_area_cm2: float) -> float:
     """``value`` in kPa or N on the probe, as pressure in kPa."""
-    newtons = from_display(value, _UNITS[basis], probe_area_cm2)
-    return float(to_display(newtons, _UNITS[KPA], probe_area_cm2))
+    return float(convert(value, _UNITS[basis], _UNITS[KPA], probe_area_cm2))
 
 
 def _kpa_to_absolute(kpa: float, basis: str, probe_area_cm2: float) -> float:
-    newtons = from_display(kpa, _UNITS[KPA], probe_area_cm2)
-    return float(to_display(newtons, _UNITS[basis], probe_area_cm2))
+    return float(convert(kpa, _UNITS[KPA], _UNITS[basis], probe_area_cm2))
 
 
 def convert_band(
@@ -149,8 +147,7 @@ def band_text(
         return entered
     if band.basis == unit.symbol:
         return entered
-    newtons = from_display([resolved.low_kpa, resolved.high_kpa], _UNITS[KPA], probe_area_cm2)
-    low, high = to_display(newtons, unit, probe_area_cm2)
+    low, high = convert([resolved.low_kpa, resolved.high_kpa], _UNITS[KPA], unit, probe_area_cm2)
     return f"{entered} = {span(float(low), float(high), unit)}"
 
 
