@@ -246,9 +246,12 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _comment(key: str, value: object) -> str:
-    """One ``# key: value`` line; no cell of it (split at commas) can start a formula."""
+def comment_line(key: str, value: object) -> str:
+    """One ``# key: value`` line; no cell of it (split at commas) can start a formula. Its
+    double quotes become apostrophes: a spreadsheet would read a quoted part as one cell and
+    drop its quotes, so ``x,"=1+1"`` would otherwise still open as the formula =1+1."""
     text = str(value).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    text = text.replace('"', "'")
     return f"# {key}: " + _FORMULA_AFTER_COMMA.sub(r",\1'", text)
 
 
@@ -263,18 +266,18 @@ def segment_csv(data: ReviewData, unit: Unit) -> str:
     no contact)."""
     symbol = unit.symbol
     lines = [
-        _comment("source", data.name),
-        _comment("table", "per-segment figures, Pressure Monitor review"),
-        _comment("times", "seconds from the recording's first sample"),
-        _comment("unit", f"{symbol} on a {data.area_cm2:g} cm² probe"),
-        _comment("pressed", "time at 10 kPa or more; in band, mean and CV are of it"),
+        comment_line("source", data.name),
+        comment_line("table", "per-segment figures, Pressure Monitor review"),
+        comment_line("times", "seconds from the recording's first sample"),
+        comment_line("unit", f"{symbol} on a {data.area_cm2:g} cm² probe"),
+        comment_line("pressed", "time at 10 kPa or more; in band, mean and CV are of it"),
     ]
     for group, attributes in (
         ("session", data.session),
         ("device", data.device),
         ("calibration", data.calibration),
     ):
-        lines += [_comment(f"{group}.{key}", value) for key, value in attributes.items()]
+        lines += [comment_line(f"{group}.{key}", value) for key, value in attributes.items()]
     out = io.StringIO()
     out.write("\n".join(lines) + "\n")
     writer = csv.writer(out, lineterminator="\n")

@@ -15,6 +15,7 @@ from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from firmware_bridge.sim.profiles import NOISE_N, PptProfile
 from monitor.acquisition import calibration_for
 from monitor.clients import ClientStore
+from monitor.ppt.export import write_results_csv
 from monitor.ppt.protocol import (
     ALTERNATING,
     LEFT_THEN_RIGHT,
@@ -33,7 +34,6 @@ from monitor.ppt.results import (
     remember_thresholds,
     results_table,
     site_result,
-    write_results_csv,
 )
 from monitor.ppt.trial import (
     Flag,
@@ -46,6 +46,7 @@ from monitor.ppt.trial import (
     fitted_rate,
     rate_window_s,
 )
+from monitor.review import comment_line
 from recordings import RecordingWriter, SessionInfo, read_recording
 
 SECONDS = 130.0  # about 12 trials: pressed, too fast (every 4th), not pressed (every 5th)
@@ -282,6 +283,32 @@ def test_results_table_csv_and_remembered_thresholds(tmp_path) -> None:
     remembered = ClientStore(tmp_path / "clients.json").threshold("C-3", "Upper trapezius", "right")
     assert remembered.kpa == pytest.approx(256.667, abs=1e-3)
     assert remembered.source == "measured (ppt-1.h5)"
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ('x,"=1+1"', "# client: x,'=1+1'"),
+        ('x, "=1+1", y', "# client: x, '=1+1', y"),
+        ('"@SUM(A1)"', "# client: '@SUM(A1)'"),
+    ],
+)
+def test_a_comment_line_has_no_quoted_formula(value: str, line: str) -> None:
+    """Both exports' # lines: a quoted part would be one cell without its quotes, so
+    x,"=1+1" would open as the formula =1+1 in a spreadsheet."""
+    assert comment_line("client", value) == line
+    cells = next(csv.reader([line]))
+    assert not any(cell.lstrip(" ").startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_the_ppt_csv_writes_a_quoted_formula_pseudonym_as_text(tmp_path) -> None:
+    rows = results_table([TrialRecord("Masseter", "left", 1, 150.0, True)])
+    path = tmp_path / "ppt.csv"
+    write_results_csv(rows, path, {"client": 'x,"=1+1"'})
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# client: x,'=1+1'"
+    cells = [cell for row in csv.reader(lines) for cell in row]
+    assert not any(cell.lstrip(" ").startswith(("=", "+", "-", "@")) for cell in cells)
 
 
 def test_measuring_again_while_a_flagged_trial_waits_is_a_repeat() -> None:

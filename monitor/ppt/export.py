@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from monitor.ppt.results import ASYMMETRY_TEXT, MEAN_RULES, ResultRow
-from monitor.review import _comment, spreadsheet_safe
+from monitor.review import comment_line, spreadsheet_safe
 
 NOT_RECORDED = "not recorded"
 #: The context keys the window provides, and how the exports name them.
@@ -62,8 +62,7 @@ def results_csv(rows: list[ResultRow], header: dict[str, str]) -> str:
     out = io.StringIO()
     comments = {**header, "asymmetry_pct": ASYMMETRY_TEXT}
     for key, value in comments.items():
-        # Without quotes, no cell of the line is quoted, so _comment sees where each starts.
-        out.write(_comment(key, str(value).replace('"', "'")) + "\n")
+        out.write(comment_line(key, value) + "\n")
     writer = csv.writer(out, lineterminator="\n")
     numbers = sorted({trial.trial for row in rows for trial in row.result.trials})
     writer.writerow(

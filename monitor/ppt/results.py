@@ -4,15 +4,14 @@ spread, left/right asymmetry, and where it lies against reference values (with t
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
+from monitor import numbers
 from monitor.clients import ClientStore
 from monitor.json_documents import parse_document
 
@@ -141,7 +140,7 @@ class ResultRow:
         words = []
         used = set(self.result.used)
         for trial in self.result.trials:
-            value = _fmt(trial.threshold_kpa, 0) or "—"
+            value = numbers.number(trial.threshold_kpa, 0)
             if trial.trial not in used:
                 value = f"[{value}]"
             elif trial.flags:
@@ -183,66 +182,6 @@ def results_table(
         reference = reference_for(references or [], site, sex) if sex else None
         rows.append(ResultRow(result, asymmetry, reference, lower))
     return rows
-
-
-def write_results_csv(rows: list[ResultRow], path: str | Path, header: dict[str, str]) -> None:
-    """The results as CSV, preceded by ``# key: value`` lines saying who, when and how. One
-    line per site and side; for each trial its threshold, what stopped it, its flags and
-    whether it is in the mean."""
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        for key, value in header.items():
-            out.write(f"# {key}: {value}\n")
-        out.write(f"# asymmetry_pct: {ASYMMETRY_TEXT}\n")
-        writer = csv.writer(out)
-        numbers = sorted({trial.trial for row in rows for trial in row.result.trials})
-        writer.writerow(
-            ["site", "side"]
-            + [f"trial_{n}_{part}" for n in numbers for part in ("kpa", "stop", "flags", "in_mean")]
-            + [
-                "mean_kpa",
-                "sd_kpa",
-                "cv_pct",
-                "trials_in_mean",
-                "asymmetry_pct",
-                "lower_side",
-                "reference",
-                "reference_source",
-            ]
-        )
-        for row in rows:
-            result = row.result
-            by_number = {trial.trial: trial for trial in result.trials}
-            cells = []
-            for n in numbers:
-                trial = by_number.get(n)
-                if trial is None:  # deleted, or not measured
-                    cells += ["", "", "not measured", ""]
-                    continue
-                cells += [
-                    _fmt(trial.threshold_kpa),
-                    trial.stop,
-                    trial.flags,
-                    "yes" if n in result.used else "no",
-                ]
-            writer.writerow(
-                [
-                    result.site,
-                    result.side,
-                    *cells,
-                    _fmt(result.mean_kpa),
-                    _fmt(result.sd_kpa),
-                    _fmt(result.cv_pct),
-                    " ".join(map(str, result.used)),
-                    _fmt(row.asymmetry_pct),
-                    row.lower_side,
-                    row.reference_text(),
-                    row.reference.source if row.reference else "",
-                ]
-            )
-
-
-def _fmt(value: float, decimals: int = 1) -> str:
-    return "" if not math.isfinite(value) else f"{value:.{decimals}f}"
 
 
 def remember_thresholds(
