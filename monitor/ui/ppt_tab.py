@@ -50,6 +50,7 @@ from monitor.ppt.protocol import (
     SIDE_CHOICES,
     Entry,
     PptProtocol,
+    rate_preset_named,
 )
 from monitor.ppt.results import (
     ASYMMETRY_TEXT,
@@ -440,11 +441,9 @@ class PptTab(QWidget):
             item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
         self.sides_box.setCurrentText(preferences.sides)
         self.trials_box.setValue(preferences.trials)
-        preset = [
-            name for name, rate in RATE_PRESETS_KPA_S.items() if rate == preferences.rate_kpa_s
-        ]
-        self.rate_box.setCurrentText(preset[0] if preset else CUSTOM)
-        if not preset:
+        preset = rate_preset_named(preferences.rate_kpa_s)  # 98.07 saved is Fischer's 98.0665
+        self.rate_box.setCurrentText(preset or CUSTOM)
+        if preset is None:
             self.custom_rate.setValue(preferences.rate_kpa_s)
         self.order_box.setCurrentText(preferences.order)
         self.rest_box.setValue(preferences.rest_s)
