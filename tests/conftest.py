@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from calibration import CalibrationStore
 from firmware_bridge.sim import SimulatorConfig
 from firmware_bridge.sim.pty_server import serve_pty
 from monitor.acquisition import Acquisition
 from monitor.cues import Cue
+from monitor.ui import theme
 from monitor.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -196,3 +198,14 @@ def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
     yield open_
     for window in windows:
         window.close()  # releases the device and closes any recording
+
+
+@pytest.fixture
+def themed_app(qapp: QApplication) -> Iterator[QApplication]:
+    """The application in the dark theme, its palette and theme restored after: tests that
+    switch themes leave no colours behind for the next test."""
+    palette = qapp.palette()
+    theme.apply_theme(qapp, "dark")
+    yield qapp
+    theme.apply_theme(qapp, "dark")
+    qapp.setPalette(palette)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 from test_calibration_gui import put as put_load
-from test_theme_change import app  # noqa: F401  (the fixture: the dark theme, restored after)
 
 from calibration import CalibrationError, CalibrationStore
 from monitor.acquisition import Acquisition
@@ -17,7 +16,7 @@ from monitor.ui import theme
 from monitor.ui.calibration_dialog import CalibrationDialog, parse_loads
 
 DARK, LIGHT = theme.THEMES["dark"], theme.THEMES["light"]
-pytestmark = pytest.mark.usefixtures("app")
+pytestmark = pytest.mark.usefixtures("themed_app")  # the dark theme, restored after
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import test_theme_change
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 from test_ppt_session import blocks, ramp
@@ -16,8 +15,6 @@ from test_theme import GRAPHIC, TEXT, contrast
 from monitor.ppt.trial import Pace
 from monitor.ui import theme
 from monitor.ui.ppt_tab import PptTab, pace_colour
-
-app = test_theme_change.app  # the dark theme in force, and the palette restored after
 
 
 def style_colour(label: QLabel) -> QColor:
@@ -53,12 +50,12 @@ def drawn(tab: PptTab) -> dict[str, tuple[QColor, QColor]]:
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])
-def test_a_theme_change_applies_at_once(app, qtbot, name: str) -> None:
+def test_a_theme_change_applies_at_once(themed_app, qtbot, name: str) -> None:
     other = "dark" if name == "light" else "light"
-    theme.apply_theme(app, other)
+    theme.apply_theme(themed_app, other)
     tab, _, _ = make_tab(qtbot)
     loading_too_fast(tab)
-    theme.apply_theme(app, name)  # no refresh in between: it applies now
+    theme.apply_theme(themed_app, name)  # no refresh in between: it applies now
     c = theme.THEMES[name]
     assert {where: colours[0].name() for where, colours in drawn(tab).items()} == {
         "plot background": c.background.name(),
@@ -72,8 +69,8 @@ def test_a_theme_change_applies_at_once(app, qtbot, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])
-def test_what_the_tab_draws_reaches_wcag_aa(app, qtbot, name: str) -> None:
-    theme.apply_theme(app, name)
+def test_what_the_tab_draws_reaches_wcag_aa(themed_app, qtbot, name: str) -> None:
+    theme.apply_theme(themed_app, name)
     tab, _, _ = make_tab(qtbot)
     loading_too_fast(tab)
     c = theme.THEMES[name]

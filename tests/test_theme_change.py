@@ -6,9 +6,8 @@ import gc
 import weakref
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from calibration import unit_named
 from monitor.feedback import Zone
@@ -21,15 +20,6 @@ from monitor.ui.readout import Readout
 from monitor.ui.trace_plot import TracePlot
 
 DARK, LIGHT = theme.THEMES["dark"], theme.THEMES["light"]
-
-
-@pytest.fixture
-def app(qapp: QApplication):
-    palette = qapp.palette()
-    theme.apply_theme(qapp, "dark")
-    yield qapp
-    theme.apply_theme(qapp, "dark")
-    qapp.setPalette(palette)
 
 
 def _frame(zone: Zone = Zone.IN, current: float = 150.0) -> LiveFrame:
@@ -54,12 +44,12 @@ def _shown(widget: QWidget, qtbot) -> None:
     qtbot.waitExposed(widget)
 
 
-def test_the_readouts_zone_takes_the_new_themes_colours_at_once(app, qtbot) -> None:
+def test_the_readouts_zone_takes_the_new_themes_colours_at_once(themed_app, qtbot) -> None:
     readout = Readout()
     _shown(readout, qtbot)
     readout.show_frame(_frame(Zone.IN))
     assert DARK.inside.name() in readout.zone_label.styleSheet()
-    theme.apply_theme(app, "light")
+    theme.apply_theme(themed_app, "light")
     sheet = readout.zone_label.styleSheet()
     assert LIGHT.inside.name() in sheet and LIGHT.on_zone.name() in sheet
     assert readout.zone_label.text() == theme.ZONE_STYLES[Zone.IN].text
@@ -67,11 +57,11 @@ def test_the_readouts_zone_takes_the_new_themes_colours_at_once(app, qtbot) -> N
     assert LIGHT.no_signal.name() in readout.zone_label.styleSheet()
 
 
-def test_the_traces_background_band_axes_and_markers_follow(app, qtbot) -> None:
+def test_the_traces_background_band_axes_and_markers_follow(themed_app, qtbot) -> None:
     trace = TracePlot(30.0)
     _shown(trace, qtbot)
     trace.show_frame(_frame())
-    theme.apply_theme(app, "light")
+    theme.apply_theme(themed_app, "light")
     assert trace.backgroundBrush().color() == LIGHT.background
     assert trace.band.brush.color().rgb() == LIGHT.inside.rgb()
     assert trace.getAxis("left").textPen().color() == LIGHT.muted
@@ -85,7 +75,7 @@ def _pixel(widget: QWidget, point: QPoint):
     return widget.grab().toImage().pixelColor(point)
 
 
-def test_the_painted_widgets_repaint_in_the_new_theme(app, qtbot) -> None:
+def test_the_painted_widgets_repaint_in_the_new_theme(themed_app, qtbot) -> None:
     gauge, hold = PressureGauge(), HoldDisplay()
     for widget in (gauge, hold):
         _shown(widget, qtbot)
@@ -93,7 +83,7 @@ def test_the_painted_widgets_repaint_in_the_new_theme(app, qtbot) -> None:
     hold.show_hold(_frame().hold)
     corner = QPoint(2, 2)
     assert _pixel(gauge, corner) == DARK.background
-    theme.apply_theme(app, "light")
+    theme.apply_theme(themed_app, "light")
     qtbot.wait(10)
     assert _pixel(gauge, corner) == LIGHT.background  # the cached background is redrawn
     bar = hold.bar
@@ -103,16 +93,16 @@ def test_the_painted_widgets_repaint_in_the_new_theme(app, qtbot) -> None:
     assert _pixel(bar, left) == LIGHT.inside
 
 
-def test_follow_theme_restyles_now_and_after_each_change_while_the_widget_lives(app, qtbot):
+def test_follow_theme_restyles_now_and_after_each_change_while_the_widget_lives(themed_app, qtbot):
     label = QLabel("x")
     qtbot.addWidget(label)
     calls: list[str] = []
     theme.follow_theme(label, lambda: calls.append(theme.theme_name()))
-    theme.apply_theme(app, "light")
+    theme.apply_theme(themed_app, "light")
     assert calls == ["dark", "light"]
     label.deleteLater()
     qtbot.wait(10)
-    theme.apply_theme(app, "dark")  # the follower went with its widget: no call, no error
+    theme.apply_theme(themed_app, "dark")  # the follower went with its widget: no call, no error
     assert calls == ["dark", "light"]
 
 
@@ -121,11 +111,11 @@ class _Restyled(QWidget):
         pass
 
 
-def test_following_the_theme_does_not_keep_a_widget_alive(app) -> None:
+def test_following_the_theme_does_not_keep_a_widget_alive(themed_app) -> None:
     widget = _Restyled()
     theme.follow_theme(widget, widget.restyle)
     alive = weakref.ref(widget)
     del widget
     gc.collect()
     assert alive() is None
-    theme.apply_theme(app, "light")  # nothing left to call
+    theme.apply_theme(themed_app, "light")  # nothing left to call
