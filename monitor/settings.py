@@ -56,6 +56,7 @@ class AppSettings:
     last_port: str = ""  # the device last used ("" for the built-in simulator)
     protocol: str = "fgb1"  # what it spoke
     theme: str = "dark"
+    examiner: str = ""  # who treats or examines: in every recording and PPT report
     # The PPT protocol last set up (PptPreferences, flat: a stored value is text or a number).
     ppt_sites: str = ""  # one site per line
     ppt_sides: str = PptPreferences.sides

@@ -30,6 +30,7 @@ class EventKind(str, Enum):
     CALIBRATION = "calibration"
     NOTE = "note"
     PPT_PROTOCOL = "ppt_protocol"
+    PPT_TRIAL_WITHDRAWN = "ppt_trial_withdrawn"
     # From the writer
     CONTINUED = "continued"
 
@@ -57,5 +58,8 @@ _MEANINGS = {
     EventKind.CALIBRATION: "a new calibration took effect; label = its source",
     EventKind.NOTE: "the session notes as the user left them then; label = the whole text",
     EventKind.PPT_PROTOCOL: "a PPT protocol started; label = its settings as JSON (seed too)",
+    EventKind.PPT_TRIAL_WITHDRAWN: (
+        "the examiner deleted or redid a PPT trial already in the PPT table; label = which"
+    ),
     EventKind.CONTINUED: "the recording goes on in another file; label = that file's name",
 }

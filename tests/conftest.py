@@ -188,6 +188,9 @@ def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
         sound = sound or (HeardCues(), "")
         window = MainWindow(acquisition, recordings_dir or tmp_path, open_sound=lambda: sound)
         qtbot.addWidget(window)
+        # Tests close windows with recordings running (qtbot too, at teardown): no question
+        # unless a test asks for it.
+        window.force_close = True
         window.resize(1100, 760)
         acquisition.start()
         window.show()

@@ -116,7 +116,7 @@ def test_tare_now_zeroes_the_readout(window_on, qtbot) -> None:
     assert float(window.readout.value_label.text()) == pytest.approx(200, abs=1)
     qtbot.keyClick(window, "t")
     qtbot.waitUntil(lambda: abs(float(window.readout.value_label.text())) <= 1, timeout=3000)
-    assert "Tared" in window.statusBar().currentMessage()
+    assert window.message_line.note_label.text().startswith("Tared")
 
 
 def test_tare_refuses_a_moving_or_uncalibrated_signal() -> None:

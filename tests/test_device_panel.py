@@ -104,7 +104,7 @@ def test_switching_to_a_serial_device_and_back(open_window, qtbot, simulator) ->
     assert not window.simulated_tag.isVisible()
     assert window.windowTitle() == "Pressure Monitor"
     assert window._settings.last_port == sim.port and window._settings.protocol == "ascii"
-    qtbot.waitUntil(lambda: "connected to " + sim.port in window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "connected to " + sim.port in window.status_label.text())
     panel.port_box.setCurrentIndex(0)
     panel.connect_button.click()
     assert window.acquisition.port.startswith("fgsim://")
@@ -115,8 +115,8 @@ def test_switching_to_a_serial_device_and_back(open_window, qtbot, simulator) ->
 def test_a_port_that_cannot_open_is_reported_and_the_app_goes_on(open_window, qtbot) -> None:
     window = open_window("steady")
     window.switch_device("/dev/no-such-gauge", "ascii")
-    qtbot.waitUntil(lambda: "⚠" in window.statusBar().currentMessage(), timeout=5000)
-    assert "no-such-gauge" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "⚠" in window.status_label.text(), timeout=5000)
+    assert "no-such-gauge" in window.status_label.text()
     window.switch_device(window.device_panel.port, "fgb1")  # the simulator again
     qtbot.waitUntil(lambda: window.acquisition.status().samples > 50, timeout=5000)
 
@@ -167,7 +167,7 @@ def test_an_unplugged_gauge_shows_no_signal_until_it_returns(
         link.unlink()
         qtbot.waitUntil(lambda: window.readout.zone_label.text() == "NO SIGNAL", timeout=5000)
         qtbot.waitUntil(
-            lambda: "connection lost: waiting for" in window.statusBar().currentMessage(),
+            lambda: "connection lost: waiting for" in window.status_label.text(),
             timeout=5000,
         )
         if os.environ.get("SCREENSHOT_DIR"):
@@ -193,7 +193,7 @@ def test_auto_finds_a_gauge_from_the_panel(open_window, qtbot, simulator) -> Non
     info = window.acquisition.status().device_info
     assert info is not None and (info.protocol, info.raw_unit) == ("imada", "kgf")
     qtbot.waitUntil(lambda: window.readout.zone_label.text() == "▼ OVER", timeout=5000)
-    qtbot.waitUntil(lambda: "(imada)" in window.statusBar().currentMessage(), timeout=5000)
+    qtbot.waitUntil(lambda: "(imada)" in window.status_label.text(), timeout=5000)
     assert window._settings.protocol == "auto"  # found out again next time
 
 
@@ -201,5 +201,5 @@ def test_a_mistyped_protocol_is_named_and_the_device_stays(open_window, qtbot) -
     window = open_window("steady")
     before = window.acquisition
     window.switch_device("/dev/ttyUSB0", "mark10:colour=red")
-    assert "mark10 has no option 'colour'" in window.statusBar().currentMessage()
+    assert "mark10 has no option 'colour'" in window.message_line.warning_label.text()
     assert window.acquisition is before and before.reader.is_alive()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMessageBox
 
 from firmware_bridge.sim import SimulatorConfig
 from monitor.acquisition import Acquisition
@@ -124,11 +125,28 @@ def test_switching_muscle_while_recording_starts_a_new_segment(open_window, qtbo
     assert segments["t_end"][0] <= segments["t_start"][1]
 
 
-def test_closing_the_window_while_recording_keeps_the_data(open_window, qtbot, tmp_path):
+def test_closing_the_window_while_recording_asks_first_and_keeps_the_data(
+    open_window, qtbot, tmp_path, monkeypatch
+):
     window = open_window("steady")
+    window.force_close = False
     window.record_button.click()
     qtbot.wait(800)
-    window.close()
+    asked: list[str] = []
+
+    def answer(choice):
+        def question(parent, title, text, *args):
+            asked.append(title)
+            return choice
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    assert not window.close()  # Cancel: the session goes on
+    assert window.recorder is not None and asked == ["Stop recording and quit?"]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert window.close()
+    assert window.recorder is None
     (file,) = tmp_path.glob("session-*.h5")
     recording = read_recording(file)
     assert recording.samples["t"].size > 200
@@ -148,9 +166,9 @@ def test_recording_to_an_impossible_folder_says_so(open_window, qtbot, tmp_path)
 
 def test_status_bar_reports_rate_and_loss(open_window, qtbot) -> None:
     window = open_window("steady")
-    qtbot.waitUntil(lambda: "samples/s" in window.statusBar().currentMessage(), timeout=3000)
+    qtbot.waitUntil(lambda: "samples/s" in window.status_label.text(), timeout=3000)
     qtbot.wait(1100)
-    message = window.statusBar().currentMessage()
+    message = window.status_label.text()
     assert "connected to built-in simulator" in message
     assert "dropped 0" in message
     rate = float(message.split(" samples/s")[0].split()[-1])
@@ -199,20 +217,21 @@ def test_treatment_flow_client_markers_and_sides(open_window, qtbot, tmp_path) -
     window.treatment.side_box.setCurrentText("right")
     qtbot.wait(300)
     qtbot.keyClick(window, "m")
-    qtbot.waitUntil(lambda: sum(line.isVisible() for line in window.trace._marker_lines) == 2)
-    assert window.trace._marker_lines[0].label.format == "trigger point found"
+    qtbot.waitUntil(lambda: sum(item.line.isVisible() for item in window.trace._markers) == 3)
+    shown = [item.label.toPlainText() for item in window.trace._markers if item.marker]
+    assert shown == ["trigger point found", "SIDE: RIGHT", "marker"]
     qtbot.wait(300)
     window.record_button.click()
     (file,) = tmp_path.glob("session-*.h5")
     recording = read_recording(file)
     assert recording.session["client"] == "C-0042"
     markers = recording.events[recording.events["kind"] == "marker"]
-    assert markers["label"].tolist() == ["trigger point found", "marker"]
+    assert markers["label"].tolist() == ["trigger point found", "side: right", "marker"]
     segments = recording.segments
     assert segments["side"].tolist() == ["left", "right"]
     assert segments["muscle"].tolist() == ["Upper trapezius"] * 2
     assert segments["t_start"][1] >= segments["t_end"][0]
-    assert segments["t_start"][1] < markers["t"][1] < segments["t_end"][1]
+    assert segments["t_start"][1] < markers["t"][2] < segments["t_end"][1]
 
 
 def test_demo_command_runs_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
@@ -260,9 +279,9 @@ def test_relative_band_waits_for_the_clients_ppt_then_follows_it(open_window, qt
     bar.client_edit.editingFinished.emit()
     bar.choose("Infraspinatus — deep", "left")
     editor = TargetEditor(bar.library, bar.target, window)
+    editor.basis_box.setCurrentText("% PPT")  # first: a kPa band is never read as %
     editor.low_box.setValue(70)
     editor.high_box.setValue(90)
-    editor.basis_box.setCurrentText("% PPT")
     editor.save()
     assert editor.result() == editor.DialogCode.Accepted
     bar._target_changed()  # what closing the editor does

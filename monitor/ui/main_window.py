@@ -1,63 +1,63 @@
-"""The main window: wires the acquisition and the live view to the gauge, readout and trace.
+"""The main window: composes the widgets that show a ``LiveSession`` and forwards the user's
+actions to it.
 
-It holds no logic of its own beyond wiring: what to show comes from ``LiveView``, recording
-from ``SessionRecorder``; a timer at display rate pulls what is new.
+The session (Qt-free) owns the recording's lifecycle, its notes and markers, the device and
+what the status line says; a timer at display rate pulls what is new.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from calibration import PROBE_AREAS_CM2, UNITS, CalibrationError, CalibrationStore
-from firmware_bridge.protocols import UnknownProtocolError, make_decoder
-from monitor import __version__
-from monitor.acquisition import TARE_WINDOW_S, Acquisition
-from monitor.alerts import current_alerts
-from monitor.clients import ClientStore, ClientStoreError
+from calibration import PROBE_AREAS_CM2, UNITS, CalibrationStore
+from monitor.acquisition import Acquisition
+from monitor.clients import ClientStore
 from monitor.cues import CueChooser
 from monitor.live_buffer import LiveBuffer
+from monitor.live_session import LiveSession, Treatment
 from monitor.live_view import LiveView
 from monitor.markers import MARKER_KEYS
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
-from monitor.ppt.results import remember_thresholds
-from monitor.recorder import RecordingResult, SessionRecorder
+from monitor.recorder import SessionRecorder
 from monitor.settings import THEME_NAMES, WINDOW_LENGTHS_S, AppSettings
 from monitor.target_library import TargetLibrary
-from monitor.targets import SegmentSpec
 from monitor.ui import theme
 from monitor.ui.alert_banner import AlertBanner
 from monitor.ui.audio import CuePlayer, open_sound
 from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.device_panel import DevicePanel
 from monitor.ui.hold_display import HoldDisplay
+from monitor.ui.message_line import MessageLine
 from monitor.ui.ppt_tab import PptTab
 from monitor.ui.pressure_gauge import PressureGauge
 from monitor.ui.readout import Readout
 from monitor.ui.review_tab import ReviewTab
+from monitor.ui.session_header import SessionHeader
 from monitor.ui.trace_plot import TracePlot
 from monitor.ui.treatment_bar import TreatmentBar
-from recordings import RecordingError, SessionInfo
+from recordings import RecordingError
 
 REFRESH_INTERVAL_MS = 16  # ~60 frames/s: the gauge, read at a glance, moves smoothly
 #: Every how many frames the rest follows: the trace scrolls about 2 pixels per update at
@@ -70,6 +70,9 @@ RECORDING_LABEL_MAX_PX = 260
 #: After the user freed space, how long the writer is given to catch up before asking again.
 RETRY_WAIT_S = 3.0
 NOTES_SAVE_DELAY_MS = 1500  # notes are logged once typing pauses this long
+#: The first window: fits a 1280x720 screen with its frame and a panel; larger screens get
+#: what the user chose last time (the geometry is remembered).
+DEFAULT_SIZE = (1180, 660)
 
 
 class MainWindow(QMainWindow):
@@ -83,27 +86,24 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
         on_settings_changed: Callable[[AppSettings], None] = lambda settings: None,
         open_sound: Callable[[], tuple[CuePlayer | None, str]] = open_sound,
+        geometry: bytes | None = None,
+        on_geometry: Callable[[bytes], None] = lambda geometry: None,
     ) -> None:
         super().__init__()
-        self.acquisition = acquisition
-        self._connect_device = connect_device or (
-            lambda port, protocol: Acquisition(port, protocol, acquisition.store)
-        )
-        self.recordings_dir = recordings_dir
         self.treatment = TreatmentBar(
             library or TargetLibrary.load(target_edits_path()),
             clients or ClientStore(clients_path()),
         )
-        self.buffer = LiveBuffer()
-        self._disconnect_buffer = acquisition.connect(self.buffer.on_samples)
-        self.view = LiveView(self.buffer, self.treatment.target)
-        self.recorder: SessionRecorder | None = None
+        self.session = LiveSession(
+            acquisition, recordings_dir, self._treatment_now(1.0), connect_device
+        )
+        self.recordings_dir = recordings_dir
         self.cues = CueChooser()
         self.player, self.sound_problem = open_sound()
-        self._rate_mark = (time.monotonic(), 0)
-        self._rate_hz = 0.0
         self._frames = 0
         self._shown_state: tuple = ()
+        self._on_geometry = on_geometry
+        self.force_close = False  # a signal (Ctrl-C, SIGTERM) closes without asking
 
         self.gauge = PressureGauge()
         self.readout = Readout()
@@ -112,35 +112,64 @@ class MainWindow(QMainWindow):
         self.trace.points_changed.connect(self._fit_trace)
         self.review = ReviewTab()
         self.banner = AlertBanner()
-        self._notes_problem = ""
-        self._ended: RecordingResult | None = None  # the last recording, if it went wrong
+        self.header = SessionHeader()
+        self.message_line = MessageLine(self.session.messages)
+        self._settings = settings or AppSettings()
+        self._on_settings_changed = on_settings_changed
         self.ppt = PptTab(
             self.treatment.library.muscles,
             probe_area=lambda: self.view.probe_area_cm2,
-            context=self._ppt_context,
-            sample_rate=lambda: self._rate_hz,
+            context=self.session.ppt_context,
+            sample_rate=lambda: self.session.rate_hz,
             play=self._play,
+            save_dir=recordings_dir,
+            preferences=self._settings.ppt,
         )
         self.ppt.attach(acquisition)
-        self.ppt.trial_done.connect(self._record_ppt_trial)
-        self.ppt.protocol_started.connect(self._record_ppt_protocol)
-        self.ppt.basis_button.clicked.connect(self._use_ppt_as_basis)
+        self.session.device_listeners.append(self.ppt.attach)
+        self.ppt.trial_done.connect(self.session.record_ppt_trial)
+        self.ppt.trial_withdrawn.connect(self.session.record_ppt_withdrawal)
+        self.ppt.protocol_started.connect(self.session.record_ppt_protocol)
+        self.ppt.basis_confirmed.connect(self._use_ppt_as_basis)
+        self.ppt.preferences_changed.connect(
+            lambda preferences: self._remember(**AppSettings.ppt_changes(preferences))
+        )
         self._make_controls()
         self.setCentralWidget(self._layout())
         self._show_device()
-        self._settings = settings or AppSettings()
-        self._on_settings_changed = on_settings_changed
         self._apply(self._settings)
         self.treatment.changed.connect(self._target_changed)
-        self.treatment.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.treatment.message.connect(self._say)
         for problem in (self.treatment.library.problem, self.treatment.clients.problem):
             if problem:
-                self.statusBar().showMessage(f"⚠ {problem}", 15000)
+                self.session.messages.warn(problem, time.monotonic())
         self.shortcuts = self._make_shortcuts()
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.timer = QTimer(self, interval=REFRESH_INTERVAL_MS, timeout=self.refresh)
         self.timer.start()
-        self.resize(1100, 760)
+        self._status_at = 0.0
+        if not (geometry and self.restoreGeometry(QByteArray(geometry))):
+            self.resize(*_default_size())
+        self.tabs.tabBar().setFocus()  # keys act as shortcuts until a field is chosen
+
+    # The session's parts, by the names the widgets and tests use.
+
+    @property
+    def acquisition(self) -> Acquisition:
+        return self.session.acquisition
+
+    @property
+    def buffer(self) -> LiveBuffer:
+        return self.session.buffer
+
+    @property
+    def view(self) -> LiveView:
+        return self.session.view
+
+    @property
+    def recorder(self) -> SessionRecorder | None:
+        return self.session.recorder
 
     # --- layout -------------------------------------------------------------------------
 
@@ -175,7 +204,8 @@ class MainWindow(QMainWindow):
         self.sound_button.setCheckable(True)
         self.sound_button.toggled.connect(self._choose_sound)
         self.sound_notice = QLabel()
-        self.sound_notice.setStyleSheet(f"color: {theme.alert().name()};")
+        self._recording_colour: Callable[[], QColor] = theme.muted
+        theme.follow_theme(self.sound_notice, self._restyle)
         if self.player is None:
             self.sound_notice.setText("⚠ No sound: cues are visual only")
             self.sound_notice.setToolTip(f"Sound is unavailable: {self.sound_problem}")
@@ -190,10 +220,28 @@ class MainWindow(QMainWindow):
         self.theme_box.addItems(THEME_NAMES)
         self.theme_box.setToolTip("Colour theme: dark for a dim room, light for a bright one")
         self.theme_box.activated.connect(self._choose_theme)
+        self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        # A long port name is cut (whole in the tooltip), never widening the window.
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(QLabel("Theme"))
         self.statusBar().addPermanentWidget(self.theme_box)
-        self.notes_edit = QPlainTextEdit(placeholderText="Session notes: saved with the recording")
+        self._make_notes()
+
+    def _make_notes(self) -> None:
+        self.notes_edit = QPlainTextEdit(
+            placeholderText="Notes for this recording: saved in its file; the next recording "
+            "starts with an empty box (N to write, Esc to leave)"
+        )
         self.notes_edit.setMaximumHeight(56)
+        self.notes_edit.setTabChangesFocus(True)
+        self.examiner_edit = QLineEdit(placeholderText="examiner")
+        self.examiner_edit.setToolTip(
+            "Who treats or examines: saved in every recording and PPT report"
+        )
+        self.examiner_edit.setMaximumWidth(120)
+        self.examiner_edit.textChanged.connect(self._choose_examiner)
         self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
         self._notes_timer.timeout.connect(self._save_notes)
         self.notes_edit.textChanged.connect(self._notes_timer.start)
@@ -212,6 +260,7 @@ class MainWindow(QMainWindow):
         for widget in (
             self.record_button,
             self.recording_label,
+            self.examiner_edit,
             QLabel("Unit"),
             self.unit_box,
             QLabel("Probe"),
@@ -254,7 +303,9 @@ class MainWindow(QMainWindow):
         outer = QWidget()
         page = QVBoxLayout(outer)
         page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.header)
         page.addWidget(self.banner)
+        page.addWidget(self.message_line)
         page.addWidget(self.tabs, 1)
         return outer
 
@@ -280,18 +331,24 @@ class MainWindow(QMainWindow):
             ("Ctrl+1", "the live tab", lambda: self.tabs.setCurrentIndex(0)),
             ("Ctrl+2", "the PPT tab", lambda: self.tabs.setCurrentWidget(self.ppt)),
             ("Ctrl+3", "the review tab", lambda: self.tabs.setCurrentWidget(self.review)),
-            (
-                "Space",
-                "PPT: stop the trial, pain now (a foot pedal can send it)",
-                self.ppt.stop_now,
-            ),
             ("Ctrl+O", "open a recording to review", self.open_recording),
+            ("Ctrl+D", "dismiss the warning shown", self.message_line.dismiss),
             ("Esc", "leave a text field (keys act as shortcuts again)", self._leave_field),
             ("F1", "this list", self.show_shortcuts),
         ]
         for key, _, action in actions:
             QShortcut(QKeySequence(key), self, activated=action)
-        return [(key, text) for key, text, _ in actions]
+        # Space stops a running PPT trial (a foot pedal can send it); otherwise it presses the
+        # focused button, as everywhere else: enabled only while a trial runs.
+        self.space_shortcut = QShortcut(QKeySequence("Space"), self, activated=self.ppt.stop_now)
+        self.space_shortcut.setEnabled(False)
+        keys = [(key, text) for key, text, _ in actions]
+        return [*keys, ("Space", "PPT: stop the running trial, pain now (a foot pedal)")]
+
+    def _tab_changed(self) -> None:
+        """Qt gives the new tab's first field the focus: treatment keys would type into the
+        client's name. The tab bar takes it instead (arrows then move between tabs)."""
+        self.tabs.tabBar().setFocus()
 
     def _leave_field(self) -> None:
         focused = self.focusWidget()
@@ -321,6 +378,7 @@ class MainWindow(QMainWindow):
         self.window_box.setCurrentIndex(WINDOW_LENGTHS_S.index(settings.window_s))
         self._choose_window(self.window_box.currentIndex())
         self.theme_box.setCurrentText(settings.theme)
+        self.examiner_edit.setText(settings.examiner)
         self.sound_button.setChecked(settings.sound and self.player is not None)
         self.sound_button.setEnabled(self.player is not None)
 
@@ -328,22 +386,21 @@ class MainWindow(QMainWindow):
         self._settings = replace(self._settings, **changes)
         self._on_settings_changed(self._settings)
 
+    def _treatment_now(self, probe_area_cm2: float | None = None) -> Treatment:
+        bar = self.treatment
+        return Treatment(
+            bar.target,
+            bar.side,
+            bar.client,
+            bar.ppt_kpa,
+            probe_area_cm2 if probe_area_cm2 is not None else self.view.probe_area_cm2,
+        )
+
     def _target_changed(self) -> None:
         """A new muscle, technique, side, band or PPT: a new hold count and segment."""
-        self.view.target = self.treatment.target
-        self.view.ppt_kpa = self.treatment.ppt_kpa
+        self.session.set_treatment(self._treatment_now())
         self.cues.reset()
-        if self.recorder:
-            self.recorder.set_segment(self._segment())
         self._remember(preset=self.treatment.target.label, side=self.treatment.side)
-
-    def _segment(self) -> SegmentSpec:
-        return SegmentSpec.of(
-            self.treatment.target,
-            self.treatment.side,
-            self.view.probe_area_cm2,
-            self.treatment.ppt_kpa,
-        )
 
     def _choose_window(self, index: int) -> None:
         self.view.window_s = WINDOW_LENGTHS_S[index]
@@ -354,25 +411,39 @@ class MainWindow(QMainWindow):
         name = THEME_NAMES[index]
         if name != self._settings.theme:
             self._remember(theme=name)
-            self.statusBar().showMessage(f"The {name} theme takes effect at the next start", 8000)
+            theme.apply_theme(QApplication.instance(), name)
+            self._say(f"The {name} theme")
 
     def _choose_sound(self, on: bool) -> None:
         self.cues.reset()
         self._remember(sound=on)
 
+    def _choose_examiner(self, name: str) -> None:
+        self.session.operator = name.strip()
+        self._remember(examiner=self.session.operator)
+
     def _save_notes(self) -> None:
-        if self.recorder:
-            try:
-                self.recorder.set_notes(self.notes_edit.toPlainText())
-            except RecordingError as exc:  # a pasted NUL: the notes saved before stand
-                self._notes_problem = str(exc)
-            else:
-                self._notes_problem = ""
-            self._show_alerts()
+        self.session.set_notes(self.notes_edit.toPlainText())
+        self._show_alerts()
+
+    def _say(self, text: str) -> None:
+        """A note for the user: readable for its time, not replaced at once by the next."""
+        if text.startswith("⚠"):
+            self.session.messages.warn(text.lstrip("⚠ "), time.monotonic())
+        else:
+            self.session.messages.info(text, time.monotonic())
+        self.message_line.show_at(time.monotonic())
+
+    def _warn(self, text: str) -> None:
+        self.session.messages.warn(text, time.monotonic())
+        self.message_line.show_at(time.monotonic())
 
     def _choose_unit(self, index: int) -> None:
-        self.view.unit = UNITS[index]
-        self._remember(unit=UNITS[index].symbol)
+        unit = UNITS[index]
+        self.view.unit = unit
+        self.review.set_unit(unit)
+        self.treatment.set_unit(unit)
+        self._remember(unit=unit.symbol)
 
     def _choose_probe(self, index: int) -> None:
         if index < len(PROBE_AREAS_CM2):
@@ -392,7 +463,8 @@ class MainWindow(QMainWindow):
 
     def set_probe_area(self, area_cm2: float) -> None:
         """Another probe: another pressure for the same force, so a new stretch."""
-        self.view.probe_area_cm2 = area_cm2
+        self.session.set_treatment(self._treatment_now(area_cm2))
+        self.treatment.set_probe_area(area_cm2)
         self._remember(probe_area_cm2=area_cm2)
         self._target_changed()
         known = area_cm2 in PROBE_AREAS_CM2
@@ -408,49 +480,46 @@ class MainWindow(QMainWindow):
             self._stop_recording()
 
     def _start_recording(self) -> None:
-        path = self.recordings_dir / f"session-{datetime.now():%Y%m%d-%H%M%S}.h5"
+        self._notes_timer.stop()
+        self.session.notes = self.notes_edit.toPlainText()
+        self.session.set_treatment(self._treatment_now())
         try:
-            self.recordings_dir.mkdir(parents=True, exist_ok=True)
-            session = SessionInfo(
-                client=self.treatment.client,
-                notes=self.notes_edit.toPlainText(),
-                probe_area_cm2=self.view.probe_area_cm2,
-                app_version=__version__,
-            )
-            recorder = SessionRecorder(self.acquisition, path, session, segment=self._segment())
-            recorder.start()
+            recorder = self.session.start_recording()
         except (RecordingError, OSError) as exc:
-            self._say_recording(f"Cannot record: {exc}", theme.alert())
+            self._say_recording(f"Cannot record: {exc}", theme.alert)
+            self._warn(f"Not recording: {exc}")
             self.record_button.setChecked(False)
             return
-        self.recorder = recorder
-        self._ended = None
         if self.ppt.session is not None:  # a protocol under way: its settings go on record
-            self._record_ppt_protocol(json.dumps(self.ppt.session.describe()))
+            self.session.record_ppt_protocol(self.ppt.session.describe())
         self.treatment.set_client_editable(False)
         self.device_panel.set_locked(True)
         self.record_button.setText("■ Stop")
-        self._say_recording(f"● REC {path.name}", theme.alert())
+        self._say_recording(f"● REC {recorder.path.name}", theme.alert)
+        self._show_alerts()
 
     def _stop_recording(self) -> None:
-        if self.recorder is None:
+        recorder = self.recorder
+        if recorder is None:
             return
         self._notes_timer.stop()
-        self._save_notes()
-        while self.recorder.status().held_samples and self._ask_to_free_space():
-            self.recorder.retry_now()
+        self.session.notes = self.notes_edit.toPlainText()
+        while recorder.status().held_samples and self._ask_to_free_space():
+            recorder.retry_now()
             deadline = time.monotonic() + RETRY_WAIT_S
-            while self.recorder.status().held_samples and time.monotonic() < deadline:
+            while recorder.status().held_samples and time.monotonic() < deadline:
                 time.sleep(0.05)  # the writer works on its own thread meanwhile
-        result = self.recorder.stop()
-        self.recorder = None
-        self._notes_problem = ""
-        self._ended = None if result.complete else result
+        result = self.session.stop_recording()
+        assert result is not None
+        # The notes went into that file: the box is clean for the next client.
+        self.notes_edit.blockSignals(True)
+        self.notes_edit.clear()
+        self.notes_edit.blockSignals(False)
         self._show_alerts()
         self.treatment.set_client_editable(True)
         self.device_panel.set_locked(False)
         self.record_button.setText("● Record")
-        colour = theme.muted() if result.complete else theme.alert()
+        colour = theme.muted if result.complete else theme.alert
         self._say_recording(result.describe(), colour)
         if not result.complete:  # the whole story is in the banner; the label points there
             lost = "samples were lost" if result.lost_samples else "not all in its own file"
@@ -465,39 +534,23 @@ class MainWindow(QMainWindow):
     def _ask_to_free_space(self) -> bool:
         """Samples wait in memory for room: True to try again, False to let them go."""
         assert self.recorder is not None
-        answer = QMessageBox.warning(
-            self,
-            "Samples not saved yet",
+        text = (
             f"{self.recorder.status().describe()}.\n\nFree some space on the disk, then "
-            "choose Retry. Discard ends the recording without them.",
-            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Discard,
-            QMessageBox.StandardButton.Retry,
+            "choose Retry. Discard ends the recording without them."
         )
-        return answer == QMessageBox.StandardButton.Retry
+        buttons = Button.Retry | Button.Discard
+        title = "Samples not saved yet"
+        return QMessageBox.warning(self, title, text, buttons, Button.Retry) == Button.Retry
 
     def switch_device(self, port: str, protocol: str) -> None:
         """Read from another device: the old one is released first. Never while recording."""
-        if self.recorder is not None:
-            self.statusBar().showMessage("Stop recording to change device", 6000)
-            return
-        try:
-            make_decoder(protocol)  # a spec typed into the panel may be wrong: say so, keep on
-        except UnknownProtocolError as exc:
-            self.statusBar().showMessage(f"⚠ {exc}", 10_000)
-            return
-        self._disconnect_buffer()
-        self.acquisition.stop()
-        self.buffer.clear()
-        self.view.clear_markers()
-        self.acquisition = self._connect_device(port, protocol)
-        self._disconnect_buffer = self.acquisition.connect(self.buffer.on_samples)
-        self.ppt.attach(self.acquisition)
-        self.acquisition.start()
-        self._show_device()
-        self._remember(last_port="" if port.startswith("fgsim") else port, protocol=protocol)
+        if self.session.switch_device(port, protocol):
+            self._show_device()
+            self._remember(last_port="" if self.session.simulated else port, protocol=protocol)
+        self.message_line.show_at(time.monotonic())
 
     def _show_device(self) -> None:
-        simulated = self.acquisition.port.startswith("fgsim")
+        simulated = self.session.simulated
         self.simulated_tag.setVisible(simulated)
         self.setWindowTitle("Pressure Monitor" + (" — simulated device" if simulated else ""))
 
@@ -505,64 +558,41 @@ class MainWindow(QMainWindow):
         if self.player and self.sound_button.isChecked():
             self.player.play(cue)
 
-    def _ppt_context(self) -> dict[str, str]:
-        return {
-            "client": self.treatment.client,
-            "probe_area_cm2": f"{self.view.probe_area_cm2:g}",
-            "device": _short(self.acquisition.port),
-            "date": f"{datetime.now():%Y-%m-%d %H:%M}",
-        }
-
-    def _record_ppt_protocol(self, description: str) -> None:
-        self.acquisition.note("ppt_protocol", description)
-
-    def _record_ppt_trial(self, row: tuple) -> None:
-        if self.recorder:
-            self.recorder.add_ppt_trial(row)
-
     def _use_ppt_as_basis(self) -> None:
-        client = self.treatment.client
-        if not client:
-            self.statusBar().showMessage("Enter the client's pseudonym first", 6000)
-            return
-        name = self.recorder.path.name if self.recorder else "PPT tab"
-        try:
-            count = remember_thresholds(self.treatment.clients, client, self.ppt.rows, name)
-        except (ClientStoreError, OSError) as exc:
-            self.statusBar().showMessage(f"Thresholds not remembered: {exc}", 8000)
-            return
-        self.treatment.reload_threshold()
-        self.statusBar().showMessage(f"{count} thresholds remembered for {client}", 6000)
+        self.session.set_treatment(self._treatment_now())
+        if self.session.remember_thresholds(self.treatment.clients, self.ppt.rows) is not None:
+            self.treatment.reload_threshold()
+        self.message_line.show_at(time.monotonic())
 
     def open_recording(self) -> None:
         self.tabs.setCurrentWidget(self.review)
         self.review.choose_file(self.recordings_dir)
 
     def mark(self, label: str) -> None:
-        event = self.acquisition.mark(label)
-        self.view.add_marker(event.t, label)
-        self.statusBar().showMessage(f"Marker: {label}", 3000)
+        self.session.mark(label)
+        self._say(f"Marker: {label}")
 
     def tare(self) -> None:
-        raw = self.buffer.columns(TARE_WINDOW_S, ("raw",))["raw"]
-        try:
-            self.acquisition.tare(raw)
-        except CalibrationError as exc:
-            self.statusBar().showMessage(f"Not tared: {exc}", 6000)
-            return
-        self.statusBar().showMessage("Tared: the unloaded probe now reads zero", 4000)
+        self.session.tare()
+        self.message_line.show_at(time.monotonic())
 
     def open_calibration(self) -> None:
         store = self.acquisition.store or CalibrationStore(calibrations_dir())
         self.calibration_dialog = CalibrationDialog(self.acquisition, self.buffer, store, self)
         self.calibration_dialog.open()
 
-    def _say_recording(self, text: str, colour) -> None:
+    def _say_recording(self, text: str, colour: Callable[[], QColor]) -> None:
         metrics = self.recording_label.fontMetrics()
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, RECORDING_LABEL_MAX_PX)
         self.recording_label.setText(shown)
         self.recording_label.setToolTip(text)
-        self.recording_label.setStyleSheet(f"color: {colour.name()};")
+        self._recording_colour = colour
+        self._restyle()
+
+    def _restyle(self) -> None:
+        """The labels that hold a theme's colour: again after a theme change."""
+        self.sound_notice.setStyleSheet(f"color: {theme.alert().name()};")
+        self.recording_label.setStyleSheet(f"color: {self._recording_colour().name()};")
 
     # --- display ------------------------------------------------------------------------
 
@@ -586,53 +616,22 @@ class MainWindow(QMainWindow):
         cue = self.cues.update(now, frame.zone, frame.hold.reached)
         if cue and self.player and self.sound_button.isChecked():
             self.player.play(cue)
-        if now - self._rate_mark[0] >= STATUS_INTERVAL_S:
-            self._update_status(now)
+        if self._frames % NUMBERS_EVERY == 0:
+            self.header.show_header(self.session.header())
+            self.message_line.show_at(now)
+            self.space_shortcut.setEnabled(self.ppt.trial_running())
+        if now - self._status_at >= STATUS_INTERVAL_S:
+            self._status_at = now
+            self._update_status()
 
-    def _update_status(self, now: float) -> None:
-        written = self.buffer.written
-        since, before = self._rate_mark
-        self._rate_hz = (written - before) / (now - since)
-        self._rate_mark = (now, written)
-        status = self.acquisition.status()
-        if status.error:
-            state = f"⚠ {status.error}"
-        elif status.connected:
-            state = f"connected to {_short(self.acquisition.port)}"
-            device = status.device_info
-            if device and not self.acquisition.port.startswith("fgsim"):
-                state += f" ({' '.join(filter(None, (device.protocol, device.model)))})"
-        else:
-            state = "connecting…"
-        parts = [
-            state,
-            f"{self._rate_hz:.0f} samples/s",
-            f"dropped {status.dropped_samples}",
-            f"corrupt {status.corrupt}",
-        ]
-        calibration = self.acquisition.calibration
-        if calibration is None and status.samples:
-            parts.append("⚠ not calibrated: Calibrate…")
-        elif calibration is not None:
-            parts.append(f"calibration: {calibration.source}")
-        if self.acquisition.drift.warned:
-            parts.append("⚠ zero drifted: press T to re-tare")
-        if self.recorder:
-            size = self.recorder.path.stat().st_size if self.recorder.path.exists() else 0
-            parts.append(f"recording {self.recorder.path.name} ({size / 1e6:.1f} MB)")
-        self.statusBar().showMessage("   ·   ".join(parts))
+    def _update_status(self) -> None:
+        text = "   ·   ".join(self.session.status_parts())
+        self.status_label.setText(text)
+        self.status_label.setToolTip(text)
         self._show_alerts()
 
     def _show_alerts(self) -> None:
-        self.banner.show_alerts(
-            current_alerts(
-                self.acquisition.status(),
-                self.recorder.status() if self.recorder else None,
-                self.acquisition.calibration_note,
-                self._notes_problem,
-                self._ended,
-            )
-        )
+        self.banner.show_alerts(self.session.alerts())
 
     # --- shutdown -----------------------------------------------------------------------
 
@@ -641,22 +640,49 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         if self.recorder:
             self.record_button.setChecked(False)
-        self._disconnect_buffer()
         self.ppt.detach()
         self.ppt.timer.stop()
-        self.acquisition.stop()
+        self.session.close()
         self.review.close_file()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.recorder is not None and not self.force_close and not self._confirm_close():
+            event.ignore()
+            return
+        self._on_geometry(bytes(self.saveGeometry().data()))
         self.shutdown()
         super().closeEvent(event)
+
+    def _confirm_close(self) -> bool:
+        name = self.recorder.path.name if self.recorder else ""
+        answer = QMessageBox.question(
+            self,
+            "Stop recording and quit?",
+            f"Recording to {name}.\n\nQuit stops the recording (the file is closed, nothing "
+            "is lost) and closes the app.",
+            Button.Yes | Button.Cancel,
+            Button.Cancel,
+        )
+        return answer == Button.Yes
+
+
+Button = QMessageBox.StandardButton
+
+
+def _default_size() -> tuple[int, int]:
+    """The first window: its default size, or the screen's room when that is smaller."""
+    screen = QGuiApplication.primaryScreen()
+    width, height = DEFAULT_SIZE
+    if screen is None:
+        return width, height
+    room = screen.availableGeometry()
+    return min(width, room.width() - 20), min(height, room.height() - 40)
 
 
 def _recording_label() -> QLabel:
     """The recording's state beside its button. A long result (paths) is elided here, whole
     in the tooltip and the banner: it never widens the window past the screen."""
     label = QLabel("not recording")
-    label.setStyleSheet(f"color: {theme.muted().name()};")
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setMaximumWidth(RECORDING_LABEL_MAX_PX)
     return label
