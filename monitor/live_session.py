@@ -22,7 +22,7 @@ from monitor import __version__
 from monitor.acquisition import TARE_WINDOW_S, Acquisition
 from monitor.alerts import Alert, current_alerts
 from monitor.clients import ClientStore, ClientStoreError
-from monitor.live_buffer import LiveBuffer
+from monitor.live_buffer import DEFAULT_CAPACITY, LiveBuffer
 from monitor.live_view import LiveView
 from monitor.messages import MessageBoard
 from monitor.ppt.results import ResultRow, remember_thresholds
@@ -83,10 +83,11 @@ class LiveSession:
         connect_device: Callable[[str, str], Acquisition] | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = datetime.now,
+        buffer_capacity: int = DEFAULT_CAPACITY,
     ) -> None:
         self.acquisition = acquisition
         self.recordings_dir = recordings_dir
-        self.buffer = LiveBuffer()
+        self.buffer = LiveBuffer(buffer_capacity)
         self.view = LiveView(self.buffer, treatment.target)
         self.view.ppt_kpa = treatment.ppt_kpa
         self.view.probe_area_cm2 = treatment.probe_area_cm2

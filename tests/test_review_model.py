@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from monitor.feedback import Zone
-from monitor.review import _comment, spreadsheet_safe, zone_links
+from monitor.review import comment_line, spreadsheet_safe, zone_links
 from recordings.schema import SEGMENT_DTYPE
 
 
@@ -57,6 +57,6 @@ def test_a_text_cell_never_starts_a_formula(cell: str, safe: str) -> None:
 
 
 def test_a_metadata_line_has_no_cell_that_starts_a_formula() -> None:
-    line = _comment("session.notes", "sore,=cmd|x, +1\nnext\tline")
+    line = comment_line("session.notes", "sore,=cmd|x, +1\nnext\tline")
     assert line == "# session.notes: sore,'=cmd|x, '+1 next line"
     assert not any(cell.lstrip().startswith(("=", "+", "-", "@")) for cell in line.split(","))

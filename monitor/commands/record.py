@@ -12,15 +12,14 @@ from pathlib import Path
 
 from calibration import CalibrationStore
 from firmware_bridge.reader import UNREADABLE, ReaderStatus
-from monitor import __version__
 from monitor.acquisition import Acquisition
 from monitor.clients import ClientStore
 from monitor.commands.common import FAILED, CommandError, add_protocol_option, positive_float
+from monitor.live_session import LiveSession, Treatment
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
 from monitor.recorder import RecordingResult, SessionRecorder
-from monitor.target_library import LibraryError, TargetLibrary
-from monitor.targets import SegmentSpec
-from recordings import RecordingError, SessionInfo
+from monitor.target_library import FIRST_TARGET, LibraryError, TargetLibrary
+from recordings import RecordingError
 from recordings.errors import reason
 from recordings.rows import InvalidValueError
 
@@ -32,6 +31,8 @@ WAIT_FOR_ROOM_S = 300.0
 DURATION_SLACK_S = 1.0
 #: While samples wait for room, how often stderr says again how many.
 REPEAT_S = 60.0
+#: Nothing is shown live: the session's live buffer only needs a moment's worth.
+LIVE_BUFFER_SAMPLES = 1 << 12
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -81,7 +82,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    segment = _segment(args)
+    treatment, with_segment = _treatment(args)
     _check_out(args.out)
 
     stop, give_up = threading.Event(), threading.Event()
@@ -99,24 +100,21 @@ def run(args: argparse.Namespace) -> int:
         _wait_for_data(acquisition, stop)
         if acquisition.calibration_note:
             warn(f"{acquisition.calibration_note}; recording with the device's own calibration")
-        session = SessionInfo(
-            operator=args.operator,
-            client=args.client,
-            probe_area_cm2=args.probe_area,
-            app_version=__version__,
+        live = LiveSession(
+            acquisition, args.out.parent, treatment, buffer_capacity=LIVE_BUFFER_SAMPLES
         )
-        recorder = SessionRecorder(
-            acquisition, args.out, session, args.duration, segment, args.rescue_dir
-        )
+        live.operator = args.operator
         try:
-            recorder.start()
+            recorder = live.start_recording(
+                args.out, args.duration, args.rescue_dir, segment=with_segment
+            )
         except InvalidValueError as exc:  # a pseudonym or operator a file cannot hold
             raise CommandError(str(exc)) from exc
         except RecordingError as exc:  # OUT was checked: this went wrong since
             raise CommandError(str(exc), FAILED) from exc
         watch = _Watch(acquisition, recorder, args.give_up_after, args.duration)
         ended_early = watch.until_done(stop)
-        result = _close(recorder, args.wait_for_room, give_up, watch)
+        result = _close(live, args.wait_for_room, give_up, watch)
     finally:
         acquisition.stop()
 
@@ -155,21 +153,22 @@ def warn(message: str) -> None:
     sys.stderr.flush()
 
 
-def _segment(args: argparse.Namespace) -> SegmentSpec | None:
-    """The user's target for --muscle (and --technique), with the client's PPT if relative."""
-    if args.muscle is None:
-        if args.technique:
-            raise CommandError("--technique needs --muscle")
-        return None
+def _treatment(args: argparse.Namespace) -> tuple[Treatment, bool]:
+    """The user's target for --muscle (and --technique), with the client's PPT if relative;
+    and whether the recording gets a segment for it (not without --muscle)."""
+    if args.muscle is None and args.technique:
+        raise CommandError("--technique needs --muscle")
     library = TargetLibrary.load(target_edits_path())
     try:
-        target = library.find(args.muscle)
+        target = library.find(args.muscle) if args.muscle else library.get(*FIRST_TARGET)
         if args.technique:
             target = library.get(target.muscle, args.technique)
     except LibraryError as exc:
         raise CommandError(str(exc)) from exc
     threshold = ClientStore(clients_path()).threshold(args.client, target.muscle, args.side)
-    return SegmentSpec.of(target, args.side, args.probe_area, threshold.kpa if threshold else None)
+    ppt_kpa = threshold.kpa if threshold else None
+    treatment = Treatment(target, args.side, args.client, ppt_kpa, args.probe_area)
+    return treatment, args.muscle is not None
 
 
 def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:
@@ -259,9 +258,11 @@ class _Watch:
 
 
 def _close(
-    recorder: SessionRecorder, wait_s: float, give_up: threading.Event, watch: _Watch
+    live: LiveSession, wait_s: float, give_up: threading.Event, watch: _Watch
 ) -> RecordingResult:
     """Stop; samples still waiting for room wait ``wait_s`` (a second Ctrl-C ends that)."""
+    recorder = live.recorder
+    assert recorder is not None
     held = recorder.status()
     if held.held_samples:
         warn(
@@ -271,7 +272,8 @@ def _close(
         )
     watcher = threading.Thread(target=_give_up_when, args=(give_up, recorder), daemon=True)
     watcher.start()
-    result = recorder.stop(wait_for_room_s=wait_s)
+    result = live.stop_recording(wait_for_room_s=wait_s)
+    assert result is not None
     give_up.set()
     watch.report()
     return result

@@ -46,7 +46,7 @@ class SessionHeader(QWidget):
     def show_header(self, header: Header) -> None:
         minutes, seconds = divmod(int(header.elapsed_s), 60)
         rec = f"● REC {minutes:02d}:{seconds:02d}" if header.recording else "○ not recording"
-        side = header.side.upper() if header.side else "side not set"
+        side = header.side.upper() if header.side in ("left", "right") else "side not set"
         parts = [header.client or "no client", header.muscle, side, header.technique]
         shown = (rec, header.recording, " · ".join(parts))
         if shown == self._shown:
