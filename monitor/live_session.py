@@ -125,7 +125,14 @@ class LiveSession:
         return tuple(self._recording.markers) if self._recording else ()
 
     def new_path(self) -> Path:
-        return self.recordings_dir / f"session-{self._now():%Y%m%d-%H%M%S}.h5"
+        """A new file's name from the wall clock; a second recording in the same second (a
+        quick stop and start) gets the next free number rather than failing on the first's."""
+        stem = f"session-{self._now():%Y%m%d-%H%M%S}"
+        path, number = self.recordings_dir / f"{stem}.h5", 1
+        while path.exists():
+            number += 1
+            path = self.recordings_dir / f"{stem}-{number}.h5"
+        return path
 
     def start_recording(
         self,

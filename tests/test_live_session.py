@@ -230,3 +230,13 @@ def test_warnings_stay_until_dismissed_and_are_not_doubled():
     assert len(board.warnings) == 1
     board.dismiss()
     assert board.warnings == ()
+
+
+def test_two_recordings_in_the_same_second_get_two_files(session):
+    session._now = lambda: datetime(2026, 12, 2, 9, 0, 0)  # a quick stop and start
+    first = session.start_recording().path
+    session.stop_recording()
+    second = session.start_recording().path
+    session.stop_recording()
+    assert first != second and first.exists() and second.exists()
+    assert second.name == "session-20261202-090000-2.h5"

@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         if not (geometry and self.restoreGeometry(QByteArray(geometry))):
             self.resize(*_default_size())
         self.tabs.tabBar().setFocus()  # keys act as shortcuts until a field is chosen
+        self._show_session()
 
     # The session's parts, by the names the widgets and tests use.
 
@@ -497,6 +498,7 @@ class MainWindow(QMainWindow):
         self.record_button.setText("■ Stop")
         self._say_recording(f"● REC {recorder.path.name}", theme.alert)
         self._show_alerts()
+        self._show_session()
 
     def _stop_recording(self) -> None:
         recorder = self.recorder
@@ -530,6 +532,7 @@ class MainWindow(QMainWindow):
         held = [path for path, count in result.files if count]
         if held:
             self.review.open(held[0])  # ready on the review tab: a file that holds samples
+        self._show_session()
 
     def _ask_to_free_space(self) -> bool:
         """Samples wait in memory for room: True to try again, False to let them go."""
@@ -617,12 +620,16 @@ class MainWindow(QMainWindow):
         if cue and self.player and self.sound_button.isChecked():
             self.player.play(cue)
         if self._frames % NUMBERS_EVERY == 0:
-            self.header.show_header(self.session.header())
-            self.message_line.show_at(now)
-            self.space_shortcut.setEnabled(self.ppt.trial_running())
+            self._show_session(now)
         if now - self._status_at >= STATUS_INTERVAL_S:
             self._status_at = now
             self._update_status()
+
+    def _show_session(self, now: float | None = None) -> None:
+        """The header, the messages, and whether Space is the PPT's stop key now."""
+        self.header.show_header(self.session.header())
+        self.message_line.show_at(time.monotonic() if now is None else now)
+        self.space_shortcut.setEnabled(self.ppt.trial_running())
 
     def _update_status(self) -> None:
         text = "   ·   ".join(self.session.status_parts())
