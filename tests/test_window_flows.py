@@ -150,8 +150,18 @@ def test_recording_is_shown_large_on_every_tab(open_window, qtbot):
     qtbot.waitUntil(lambda: window.header.rec_label.text().startswith("● REC"), timeout=2000)
     assert window.header.isVisible() and window.header.rec_label.isVisible()
     assert window.header.rec_label.font().pointSize() >= 20
-    context = window.header.context_label.text()
-    assert context == "B-02 · Upper trapezius · LEFT · ischemic compression"
+    assert window.header.context_label.toolTip() == (
+        "B-02 · Upper trapezius · LEFT · ischemic compression"
+    )
+    window.resize(1280, 700)
+    qtbot.wait(50)
+    assert window.header.context_label.text() == window.header.context_label.toolTip()
+    window.record_button.click()
+    window.treatment.client_edit.setText("B-02-with-a-very-long-pseudonym-indeed")
+    window.treatment.muscle_box.setCurrentText("Sternocleidomastoid")
+    window.record_button.click()
+    qtbot.waitUntil(lambda: window.header.context_label.text().endswith("…"), timeout=2000)
+    assert window.header.context_label.text().startswith("B-02-with-a-very-long-pseudonym")
     assert window.header.context_label.font().pointSize() >= 20
     window.record_button.click()
     qtbot.waitUntil(lambda: "not recording" in window.header.rec_label.text(), timeout=2000)

@@ -8,7 +8,7 @@ A therapist with both hands on the client looks up from 1-2 m: "REC 03:12" in wh
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from monitor.live_session import Header
@@ -41,12 +41,13 @@ class SessionHeader(QWidget):
         row.addWidget(self.rec_label)
         row.addWidget(self.context_label, 1)
         self._shown: tuple = ()
+        self._context = ""
         theme.follow_theme(self, self._forget)
 
     def show_header(self, header: Header) -> None:
         minutes, seconds = divmod(int(header.elapsed_s), 60)
         rec = f"● REC {minutes:02d}:{seconds:02d}" if header.recording else "○ not recording"
-        side = header.side.upper() if header.side in ("left", "right") else "side not set"
+        side = header.side.upper() if header.side in ("left", "right") else "no side"
         parts = [header.client or "no client", header.muscle, side, header.technique]
         shown = (rec, header.recording, " · ".join(parts))
         if shown == self._shown:
@@ -62,8 +63,21 @@ class SessionHeader(QWidget):
         else:
             self.rec_label.setStyleSheet(f"color: {theme.muted().name()}; padding: 2px 10px;")
             self.rec_label.setToolTip("Ctrl+R starts recording")
-        self.context_label.setText(shown[2])
+        self._context = shown[2]
         self.context_label.setToolTip(shown[2])
+        self._fit_context()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_context()
+
+    def _fit_context(self) -> None:
+        """Too long for the width: cut at the end with "…" (whole in the tooltip); the
+        technique goes first, the client and muscle stay."""
+        metrics = self.context_label.fontMetrics()
+        width = max(self.context_label.width(), 1)
+        elided = metrics.elidedText(self._context, Qt.TextElideMode.ElideRight, width)
+        self.context_label.setText(elided)
 
     def _forget(self) -> None:
         """A new theme: styled again at the next show."""
