@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QTabWidget,
@@ -43,28 +42,21 @@ from monitor.paths import calibrations_dir, clients_path, target_edits_path
 from monitor.recorder import SessionRecorder
 from monitor.settings import THEME_NAMES, WINDOW_LENGTHS_S, AppSettings
 from monitor.target_library import TargetLibrary
-from monitor.ui import theme
+from monitor.ui import shortcuts, theme
 from monitor.ui.alert_banner import AlertBanner
 from monitor.ui.audio import CuePlayer, open_sound
 from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.device_panel import DevicePanel
-from monitor.ui.hold_display import HoldDisplay
+from monitor.ui.live_tab import LiveTab
 from monitor.ui.message_line import MessageLine
 from monitor.ui.ppt_tab import PptTab
-from monitor.ui.pressure_gauge import PressureGauge
-from monitor.ui.readout import Readout
 from monitor.ui.review_tab import ReviewTab
 from monitor.ui.session_header import SessionHeader
-from monitor.ui.trace_plot import TracePlot
 from monitor.ui.treatment_bar import TreatmentBar
 from recordings import RecordingError
 
 REFRESH_INTERVAL_MS = 16  # ~60 frames/s: the gauge, read at a glance, moves smoothly
-#: Every how many frames the rest follows: the trace scrolls about 2 pixels per update at
-#: 20/s (30 s across 1300 pixels); digits and the hold timer change ~10 times a second, as
-#: fast as anyone reads digits.
-TRACE_EVERY = 3
-NUMBERS_EVERY = 6
+SESSION_INTERVAL_S = 0.1  # the header's clock, the messages, whether a PPT trial runs
 STATUS_INTERVAL_S = 1.0
 RECORDING_LABEL_MAX_PX = 260
 #: After the user freed space, how long the writer is given to catch up before asking again.
@@ -100,16 +92,9 @@ class MainWindow(QMainWindow):
         self.recordings_dir = recordings_dir
         self.cues = CueChooser()
         self.player, self.sound_problem = open_sound()
-        self._frames = 0
-        self._shown_state: tuple = ()
         self._on_geometry = on_geometry
         self.force_close = False  # a signal (Ctrl-C, SIGTERM) closes without asking
 
-        self.gauge = PressureGauge()
-        self.readout = Readout()
-        self.hold_display = HoldDisplay()
-        self.trace = TracePlot(self.view.window_s)
-        self.trace.points_changed.connect(self._fit_trace)
         self.review = ReviewTab()
         self.banner = AlertBanner()
         self.header = SessionHeader()
@@ -148,7 +133,7 @@ class MainWindow(QMainWindow):
 
         self.timer = QTimer(self, interval=REFRESH_INTERVAL_MS, timeout=self.refresh)
         self.timer.start()
-        self._status_at = 0.0
+        self._status_at = self._session_at = 0.0
         if not (geometry and self.restoreGeometry(QByteArray(geometry))):
             self.resize(*_default_size())
         self.tabs.tabBar().setFocus()  # keys act as shortcuts until a field is chosen
@@ -228,24 +213,19 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(QLabel("Theme"))
         self.statusBar().addPermanentWidget(self.theme_box)
-        self._make_notes()
+        self._make_examiner()
 
-    def _make_notes(self) -> None:
-        self.notes_edit = QPlainTextEdit(
-            placeholderText="Notes for this recording: saved in its file; the next recording "
-            "starts with an empty box (N to write, Esc to leave)"
-        )
-        self.notes_edit.setMaximumHeight(56)
-        self.notes_edit.setTabChangesFocus(True)
+    def _make_examiner(self) -> None:
         self.examiner_edit = QLineEdit(placeholderText="examiner")
         self.examiner_edit.setToolTip(
             "Who treats or examines: saved in every recording and PPT report"
         )
-        self.examiner_edit.setMaximumWidth(120)
+        self.examiner_edit.setMinimumWidth(110)
+        self.examiner_edit.setMaximumWidth(160)
         self.examiner_edit.textChanged.connect(self._choose_examiner)
-        self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
-        self._notes_timer.timeout.connect(self._save_notes)
-        self.notes_edit.textChanged.connect(self._notes_timer.start)
+        # Set once a day, out of the way of treatment: beside the theme.
+        self.statusBar().addPermanentWidget(QLabel("Examiner"))
+        self.statusBar().addPermanentWidget(self.examiner_edit)
 
     def _layout(self) -> QWidget:
         # Rows 1-2, the treatment (who, muscle, technique, side; band and PPT) and the device;
@@ -261,7 +241,6 @@ class MainWindow(QMainWindow):
         for widget in (
             self.record_button,
             self.recording_label,
-            self.examiner_edit,
             QLabel("Unit"),
             self.unit_box,
             QLabel("Probe"),
@@ -282,23 +261,16 @@ class MainWindow(QMainWindow):
         context = QVBoxLayout()
         context.addLayout(treatment)
         context.addLayout(instrument)
-
-        numbers = QVBoxLayout()
-        numbers.addWidget(self.readout, 5)
-        numbers.addWidget(self.hold_display, 1)
-        live = QHBoxLayout()
-        live.addWidget(self.gauge, 2)
-        live.addLayout(numbers, 3)
-
-        column = QVBoxLayout()
-        column.addLayout(context)
-        column.addLayout(live, 5)
-        column.addWidget(self.trace, 3)
-        column.addWidget(self.notes_edit)
-        live = QWidget()
-        live.setLayout(column)
+        self.live = LiveTab(self.view, context)
+        # The live tab's parts, by the names the tests and the shortcuts use.
+        self.gauge, self.readout = self.live.gauge, self.live.readout
+        self.hold_display, self.trace = self.live.hold_display, self.live.trace
+        self.notes_edit = self.live.notes_edit
+        self._notes_timer = QTimer(self, singleShot=True, interval=NOTES_SAVE_DELAY_MS)
+        self._notes_timer.timeout.connect(self._save_notes)
+        self.notes_edit.textChanged.connect(self._notes_timer.start)
         self.tabs = QTabWidget()
-        self.tabs.addTab(live, "Live")
+        self.tabs.addTab(self.live, "Live")
         self.tabs.addTab(self.ppt, "PPT")
         self.tabs.addTab(self.review, "Review")
         outer = QWidget()
@@ -314,7 +286,7 @@ class MainWindow(QMainWindow):
         """Every action used during treatment has a key (a foot pedal can type one). Returns
         (key, what it does) for the help."""
         bar = self.treatment
-        actions: list[tuple[str, str, Callable[[], object]]] = [
+        actions: list[shortcuts.Action] = [
             ("Ctrl+R", "start / stop recording", self.record_button.click),
             ("T", "tare: zero the unloaded probe", self.tare),
             *(
@@ -337,13 +309,11 @@ class MainWindow(QMainWindow):
             ("Esc", "leave a text field (keys act as shortcuts again)", self._leave_field),
             ("F1", "this list", self.show_shortcuts),
         ]
-        for key, _, action in actions:
-            QShortcut(QKeySequence(key), self, activated=action)
+        keys = shortcuts.install(self, actions)
         # Space stops a running PPT trial (a foot pedal can send it); otherwise it presses the
         # focused button, as everywhere else: enabled only while a trial runs.
         self.space_shortcut = QShortcut(QKeySequence("Space"), self, activated=self.ppt.stop_now)
         self.space_shortcut.setEnabled(False)
-        keys = [(key, text) for key, text, _ in actions]
         return [*keys, ("Space", "PPT: stop the running trial, pain now (a foot pedal)")]
 
     def _tab_changed(self) -> None:
@@ -357,16 +327,7 @@ class MainWindow(QMainWindow):
             focused.clearFocus()
 
     def show_shortcuts(self) -> None:
-        """The list of keys, in a window that does not stop the live display."""
-        rows = "".join(
-            f"<tr><td><b>{key}</b></td><td>{text}</td></tr>" for key, text in self.shortcuts
-        )
-        self.shortcuts_box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Keyboard shortcuts",
-            f"<table cellpadding=3>{rows}</table>",
-            parent=self,
-        )
+        self.shortcuts_box = shortcuts.help_box(self, self.shortcuts)
         self.shortcuts_box.open()
 
     # --- user actions -------------------------------------------------------------------
@@ -404,9 +365,8 @@ class MainWindow(QMainWindow):
         self._remember(preset=self.treatment.target.label, side=self.treatment.side)
 
     def _choose_window(self, index: int) -> None:
-        self.view.window_s = WINDOW_LENGTHS_S[index]
-        self.trace.set_window(self.view.window_s)
-        self._remember(window_s=self.view.window_s)
+        self.live.set_window(WINDOW_LENGTHS_S[index])
+        self._remember(window_s=WINDOW_LENGTHS_S[index])
 
     def _choose_theme(self, index: int) -> None:
         name = THEME_NAMES[index]
@@ -513,10 +473,7 @@ class MainWindow(QMainWindow):
                 time.sleep(0.05)  # the writer works on its own thread meanwhile
         result = self.session.stop_recording()
         assert result is not None
-        # The notes went into that file: the box is clean for the next client.
-        self.notes_edit.blockSignals(True)
-        self.notes_edit.clear()
-        self.notes_edit.blockSignals(False)
+        self.live.clear_notes()  # they went into that file: a clean box for the next client
         self._show_alerts()
         self.treatment.set_client_editable(True)
         self.device_panel.set_locked(False)
@@ -599,27 +556,14 @@ class MainWindow(QMainWindow):
 
     # --- display ------------------------------------------------------------------------
 
-    def _fit_trace(self, points: int) -> None:
-        self.view.trace_points = points
-
     def refresh(self) -> None:
-        self._frames += 1
-        frame = self.view.frame(
-            with_trace=self._frames % TRACE_EVERY == 0, now=self.acquisition.session_time()
-        )
-        self.gauge.show_frame(frame)
-        state = (frame.zone, frame.hold.reached)
-        if self._frames % NUMBERS_EVERY == 0 or state != self._shown_state:
-            self._shown_state = state  # a new zone or a reached hold shows at once
-            self.readout.show_frame(frame)
-            self.hold_display.show_hold(frame.hold)
-        if self._frames % TRACE_EVERY == 0:
-            self.trace.show_frame(frame)
+        frame = self.live.show_now(self.acquisition.session_time())
         now = time.monotonic()
         cue = self.cues.update(now, frame.zone, frame.hold.reached)
         if cue and self.player and self.sound_button.isChecked():
             self.player.play(cue)
-        if self._frames % NUMBERS_EVERY == 0:
+        if now - self._session_at >= SESSION_INTERVAL_S:
+            self._session_at = now
             self._show_session(now)
         if now - self._status_at >= STATUS_INTERVAL_S:
             self._status_at = now
