@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from calibration import Unit
+from calibration import Unit, unit_named
 
 #: Before a unit: U+202F NARROW NO-BREAK SPACE, the SI's thin space that never breaks a line.
 UNIT_SPACE = "\u202f"
@@ -19,6 +19,9 @@ NO_VALUE = "—"
 MINUS = "\u2212"
 #: Between the ends of a range.
 EN_DASH = "–"
+KPA = unit_named("kPa")
+#: The most decimals a value as given is written with (``as_given``).
+GIVEN_DECIMALS = 4
 
 
 def number(value: float, decimals: int) -> str:
@@ -41,11 +44,52 @@ def value(value: float, unit: Unit, decimals: int | None = None) -> str:
 
 def quantity(value_in_unit: float, unit: Unit, decimals: int | None = None) -> str:
     """A value with its unit, e.g. "12.5 N"; "—" alone when there is no value."""
-    text = value(value_in_unit, unit, decimals)
-    return text if text == NO_VALUE else f"{text}{UNIT_SPACE}{unit.symbol}"
+    return with_unit(value_in_unit, unit.symbol, unit.decimals if decimals is None else decimals)
 
 
-def span(low: float, high: float, unit: Unit, decimals: int | None = None) -> str:
-    """A range in ``unit``, e.g. "12.0–17.0 N" (the unit once, after both ends)."""
+def span(
+    low: float, high: float, unit: Unit, decimals: int | None = None, *, symbol: bool = True
+) -> str:
+    """A range in ``unit``, e.g. "12.0–17.0 N" (the unit once, after both ends; none where
+    a column's heading says it)."""
     ends = f"{value(low, unit, decimals)}{EN_DASH}{value(high, unit, decimals)}"
-    return f"{ends}{UNIT_SPACE}{unit.symbol}"
+    return f"{ends}{UNIT_SPACE}{unit.symbol}" if symbol else ends
+
+
+def with_unit(value: float, symbol: str, decimals: int) -> str:
+    """A value with a unit that is not a display unit (kPa/s, s, %, cm²), e.g. "50 kPa/s";
+    "—" alone when there is no value."""
+    text = number(value, decimals)
+    return text if text == NO_VALUE else f"{text}{UNIT_SPACE}{symbol}"
+
+
+def pressure(kpa: float, decimals: int = KPA.decimals) -> str:
+    """A pressure in kPa, e.g. "310 kPa": what the PPT screen, its exports and the
+    treatment basis say (a threshold is measured and stored in kPa whatever the readout's
+    unit)."""
+    return quantity(kpa, KPA, decimals)
+
+
+def percent(value: float, decimals: int = 0) -> str:
+    """A share already in percent, e.g. "33.3 %" (the SI's space before the sign)."""
+    return with_unit(value, "%", decimals)
+
+
+def as_given(value: float, symbol: str = "") -> str:
+    """A value as it was given (a chosen ramp rate, rest, probe area or limit; a published
+    reference): up to four decimals, none trailing, so Fischer's 98.0665 kPa/s is not read
+    as 98 and a 30 s rest not as 30.0000 s."""
+    text = number(value, GIVEN_DECIMALS)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if not symbol or text == NO_VALUE:
+        return text
+    return f"{text}{UNIT_SPACE}{symbol}"
+
+
+def duration(seconds: float) -> str:
+    """A duration to the second: "40 s" under a minute, "1:05" from one; "—" for none."""
+    if not math.isfinite(seconds):
+        return NO_VALUE
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}" if minutes else with_unit(rest, "s", 0)

@@ -176,13 +176,6 @@ def short_text(value: object, limit: int = NAME_CHARS) -> str:
     return cut if len(text) <= limit else f"{cut}… ({len(text) - limit:,} more characters)"
 
 
-def _seconds(value: float) -> str:
-    if not math.isfinite(value):
-        return "—"
-    minutes, seconds = divmod(round(value), 60)
-    return f"{minutes}:{seconds:02d}" if minutes else f"{seconds} s"
-
-
 def clock(value: float) -> str:
     """A time from the recording's start to a tenth of a second: 1:05.3."""
     minutes, seconds = divmod(max(value, 0.0), 60)
@@ -197,31 +190,23 @@ def _when(iso: object) -> str:
         return "at an unknown time"
 
 
-def _number(value: float, suffix: str = "", decimals: int = 0) -> str:
-    return "—" if not math.isfinite(value) else f"{value:.{decimals}f}{suffix}"
-
-
 def stats_row(stats: SegmentStats, unit: Unit = KPA, area_cm2: float = 1.0) -> list[str]:
     low, high, mean, peak = kpa_in(
         unit, [stats.band_low_kpa, stats.band_high_kpa, stats.mean_kpa, stats.peak_kpa], area_cm2
     )
-    band = (
-        f"{numbers.value(low, unit)}–{numbers.value(high, unit)}"
-        if math.isfinite(low)
-        else "no PPT"
-    )
+    band = numbers.span(low, high, unit, symbol=False) if math.isfinite(low) else "no PPT"
     return [
         short_text(stats.muscle),
         short_text(stats.side),
         short_text(stats.technique),
         band,
-        _seconds(stats.duration_s),
-        _seconds(stats.contact_s),
-        _number(stats.in_band_pct, " %"),
+        numbers.duration(stats.duration_s),
+        numbers.duration(stats.contact_s),
+        numbers.percent(stats.in_band_pct),
         numbers.value(mean, unit),
         numbers.value(peak, unit),
-        _number(stats.cv_pct, " %", 1),
-        _seconds(stats.longest_hold_s),
+        numbers.percent(stats.cv_pct, 1),
+        numbers.duration(stats.longest_hold_s),
     ]
 
 
@@ -231,8 +216,8 @@ def title_of(view: ReviewData) -> str:
     notes = str(session.get("notes", "")).strip()
     return (
         f"{view.name} · {short_text(session.get('client') or 'no client')}"
-        f" · started {_when(session.get('start_time'))} · {_seconds(view.duration_s)}"
-        f" · probe {view.area_cm2:g} cm²"
+        f" · started {_when(session.get('start_time'))} · {numbers.duration(view.duration_s)}"
+        f" · probe {numbers.as_given(view.area_cm2, 'cm²')}"
         + (f"\nNotes: {short_text(notes, NOTES_CHARS)}" if notes else "")
     )
 
@@ -255,7 +240,10 @@ def comment_line(key: str, value: object) -> str:
     return f"# {key}: " + _FORMULA_AFTER_COMMA.sub(r",\1'", text)
 
 
-def _cell(value: float, decimals: int) -> str:
+def csv_number(value: float, decimals: int) -> str:
+    """A number cell of an exported CSV, for a spreadsheet rather than a person (that is
+    ``monitor.numbers``): a plain "-" and "." it reads as a number, no unit (the column's
+    name says it), and empty for no value."""
     return f"{value:.{decimals}f}" if math.isfinite(value) else ""
 
 
@@ -309,14 +297,14 @@ def segment_csv(data: ReviewData, unit: Unit) -> str:
         writer.writerow(
             [spreadsheet_safe(str(text)) for text in (stats.muscle, stats.side, stats.technique)]
             + [
-                _cell(value, 3)
+                csv_number(value, 3)
                 for value in (stats.t_start - data.origin, stats.t_end - data.origin)
             ]
-            + [_cell(stats.duration_s, 3), _cell(stats.contact_s, 3)]
-            + [_cell(float(value), decimals) for value in pressures[:2]]
-            + [_cell(stats.in_band_pct, 1)]
-            + [_cell(float(value), decimals) for value in pressures[2:]]
-            + [_cell(stats.cv_pct, 1), _cell(stats.longest_hold_s, 3)]
+            + [csv_number(stats.duration_s, 3), csv_number(stats.contact_s, 3)]
+            + [csv_number(float(value), decimals) for value in pressures[:2]]
+            + [csv_number(stats.in_band_pct, 1)]
+            + [csv_number(float(value), decimals) for value in pressures[2:]]
+            + [csv_number(stats.cv_pct, 1), csv_number(stats.longest_hold_s, 3)]
         )
     return out.getvalue()
 

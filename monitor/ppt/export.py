@@ -11,8 +11,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from monitor import numbers
 from monitor.ppt.results import ASYMMETRY_TEXT, MEAN_RULES, ResultRow
-from monitor.review import comment_line, spreadsheet_safe
+from monitor.review import comment_line, csv_number, spreadsheet_safe
 
 NOT_RECORDED = "not recorded"
 #: The context keys the window provides, and how the exports name them.
@@ -50,6 +51,8 @@ RESULT_FIELDS = (
     "reference_source",
 )
 TRIAL_PARTS = ("kpa", "stop", "flags", "in_mean")
+#: A kPa cell's decimals in the CSV: one more than the screen's, for a later analysis.
+CSV_DECIMALS = 1
 
 
 def results_csv(rows: list[ResultRow], header: dict[str, str]) -> str:
@@ -57,34 +60,43 @@ def results_csv(rows: list[ResultRow], header: dict[str, str]) -> str:
     per site and side; for each trial its threshold, what stopped it, its flags and whether
     it is in the mean. No cell a spreadsheet opens can run as a formula, whatever a client's
     pseudonym or a site's name holds (OWASP's CSV injection): text cells go through
-    ``spreadsheet_safe``, numbers are written here (a negative one stays a number), and no
-    part of a ``#`` line that a spreadsheet splits off at a comma can start a formula."""
+    ``spreadsheet_safe``, and no part of a ``#`` line that a spreadsheet splits off at a
+    comma can start a formula. Number cells are for a spreadsheet, not a person (that is
+    ``monitor.numbers``): ``csv_number`` writes a plain "-" and "." (a negative one stays a
+    number), no unit (the column's name says it), and nothing for no value."""
     out = io.StringIO()
     comments = {**header, "asymmetry_pct": ASYMMETRY_TEXT}
     for key, value in comments.items():
         out.write(comment_line(key, value) + "\n")
     writer = csv.writer(out, lineterminator="\n")
-    numbers = sorted({trial.trial for row in rows for trial in row.result.trials})
+    measured = sorted({trial.trial for row in rows for trial in row.result.trials})
     writer.writerow(
         ["site", "side"]
-        + [f"trial_{n}_{part}" for n in numbers for part in TRIAL_PARTS]
+        + [f"trial_{n}_{part}" for n in measured for part in TRIAL_PARTS]
         + list(RESULT_FIELDS)
     )
-    safe = spreadsheet_safe  # text cells; numbers are written by _decimal, never a formula
+    safe = spreadsheet_safe  # text cells; numbers by csv_number, never a formula
     for row in rows:
         result = row.result
         by_number = {trial.trial: trial for trial in result.trials}
         cells = [safe(result.site), safe(result.side)]
-        for n in numbers:
+        for n in measured:
             trial = by_number.get(n)
             if trial is None:  # deleted, or not measured
                 cells += ["", "", "not measured", ""]
             else:
                 in_mean = "yes" if n in result.used else "no"
-                cells += [_decimal(trial.threshold_kpa), safe(trial.stop), safe(trial.flags)]
+                cells += [
+                    csv_number(trial.threshold_kpa, CSV_DECIMALS),
+                    safe(trial.stop),
+                    safe(trial.flags),
+                ]
                 cells += [in_mean]
-        cells += [_decimal(value) for value in (result.mean_kpa, result.sd_kpa, result.cv_pct)]
-        cells += [" ".join(map(str, result.used)), _decimal(row.asymmetry_pct)]
+        cells += [
+            csv_number(value, CSV_DECIMALS)
+            for value in (result.mean_kpa, result.sd_kpa, result.cv_pct)
+        ]
+        cells += [" ".join(map(str, result.used)), csv_number(row.asymmetry_pct, CSV_DECIMALS)]
         cells += [safe(row.lower_side), safe(row.reference_text())]
         cells += [safe(row.reference.source) if row.reference else ""]
         writer.writerow(cells)
@@ -94,12 +106,6 @@ def results_csv(rows: list[ResultRow], header: dict[str, str]) -> str:
 def write_results_csv(rows: list[ResultRow], path: Path, header: dict[str, str]) -> None:
     """``results_csv`` to ``path``; raises OSError."""
     Path(path).write_text(results_csv(rows, header), encoding="utf-8", newline="")
-
-
-def _decimal(value: float) -> str:
-    """A number cell: one decimal, with a plain "-" a spreadsheet reads as a number, and
-    empty for no value."""
-    return f"{value:.1f}" if math.isfinite(value) else ""
 
 
 def suggested_path(folder: Path | None, context: dict[str, str], suffix: str) -> Path:
@@ -127,7 +133,7 @@ def basis_lines(rows: list[ResultRow]) -> list[str]:
         kept = [t.trial for t in result.trials if t.trial in result.used and t.flags]
         note = f"; trial {', '.join(map(str, kept))} flagged but kept" if kept else ""
         lines.append(
-            f"{where}: {result.mean_kpa:.0f} kPa "
+            f"{where}: {numbers.pressure(result.mean_kpa)} "
             f"(mean of trial {', '.join(map(str, result.used))}{note})"
         )
     return lines

@@ -21,6 +21,18 @@ MEAN_OF_ALL, MEAN_OF_2_3 = "all", "2-3"
 MEAN_RULES = {MEAN_OF_ALL: "mean of all trials", MEAN_OF_2_3: "mean of trials 2 and 3"}
 #: What the asymmetry column is, wherever it is shown.
 ASYMMETRY_TEXT = "L/R asymmetry: |left - right| as % of the higher side"
+#: The results' columns on the screen and in the report, as ``ResultRow.cells`` fills them.
+RESULT_COLUMNS = (
+    "Site",
+    "Side",
+    "Trials, kPa",
+    "Mean, kPa",
+    "In mean",
+    "SD",
+    "CV",
+    "L/R asymmetry",
+    "Reference",
+)
 
 
 def check_mean_rule(mean_of: str, trials_per_site: int) -> None:
@@ -128,11 +140,27 @@ class ResultRow:
     reference: Reference | None
     lower_side: str = ""  # the side with the lower threshold ("" when equal or one side)
 
+    def cells(self) -> list[str]:
+        """The row as the screen and the report show it, in ``RESULT_COLUMNS``' order (the
+        headings name the unit: kPa, the SD too)."""
+        result = self.result
+        return [
+            result.site,
+            result.side,
+            self.trials_text(),
+            numbers.number(result.mean_kpa, numbers.KPA.decimals),
+            self.used_text(),
+            numbers.number(result.sd_kpa, numbers.KPA.decimals),
+            numbers.percent(result.cv_pct, 1),
+            self.asymmetry_text(),
+            self.reference_text(),
+        ]
+
     def asymmetry_text(self) -> str:
         if not math.isfinite(self.asymmetry_pct):
-            return "—"
+            return numbers.NO_VALUE
         lower = f" ({self.lower_side} lower)" if self.lower_side else ""
-        return f"{self.asymmetry_pct:.0f} %{lower}"
+        return f"{numbers.percent(self.asymmetry_pct)}{lower}"
 
     def trials_text(self) -> str:
         """Every trial's threshold; a flagged one in brackets when it is not in the mean,
@@ -140,7 +168,7 @@ class ResultRow:
         words = []
         used = set(self.result.used)
         for trial in self.result.trials:
-            value = numbers.number(trial.threshold_kpa, 0)
+            value = numbers.number(trial.threshold_kpa, numbers.KPA.decimals)
             if trial.trial not in used:
                 value = f"[{value}]"
             elif trial.flags:
@@ -156,7 +184,7 @@ class ResultRow:
             return "no reference"
         return (
             f"{self.reference.place(self.result.mean_kpa)} of healthy {self.reference.sex}s "
-            f"(median {self.reference.median_kpa:g} kPa)"
+            f"(median {numbers.as_given(self.reference.median_kpa, 'kPa')})"
         )
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from calibration.units import to_display, unit_named
 from firmware_bridge.samples import FLAG_BUTTON
+from monitor import numbers
 from monitor.ppt.protocol import Entry, PptProtocol, PptRun, ppt_trial_row
 from monitor.ppt.results import (
     MEAN_OF_ALL,
@@ -124,7 +125,7 @@ class PptSession:
         if refused:
             left = self.run.ready_in(self.now)
             self.notice = (
-                f"Resting: {left:.0f} s left. Lift the probe: "
+                f"Resting: {numbers.with_unit(left, 's', 0)} left. Lift the probe: "
                 "loading during the rest is not measured."
             )
         return Fed(measured, refused)
@@ -239,8 +240,9 @@ class PptSession:
         """The protocol in one line, for the exports' headers."""
         p = self.run.protocol
         return (
-            f"{p.trials_per_site} trials per site at {p.rate_kpa_s:g} kPa/s "
-            f"(± {self.settings.tolerance:.0%}), {p.interval_s:g} s rest, {p.order} "
+            f"{p.trials_per_site} trials per site at {numbers.as_given(p.rate_kpa_s, 'kPa/s')} "
+            f"(± {numbers.percent(100 * self.settings.tolerance)}), "
+            f"{numbers.as_given(p.interval_s, 's')} rest, {p.order} "
             f"(seed {p.seed}), sides {', '.join(p.sides)}; {MEAN_RULES[self.mean_of]}; "
-            f"safety maximum {self.settings.safety_max_kpa:g} kPa"
+            f"safety maximum {numbers.as_given(self.settings.safety_max_kpa, 'kPa')}"
         )

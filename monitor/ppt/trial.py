@@ -17,6 +17,7 @@ from enum import Enum
 import numpy as np
 
 from calibration.units import convert, unit_named
+from monitor import numbers
 
 #: Ramp rates in use (domain.md §2.3): DFNS QST 50 kPa/s; Fischer 1 kgf/cm²/s (98.0665 kPa/s).
 DFNS_RATE_KPA_S = 50.0
@@ -120,7 +121,8 @@ def judge(
         return [
             (
                 Flag.SAFETY,
-                f"no threshold below the safety maximum of {settings.safety_max_kpa:g} kPa",
+                "no threshold below the safety maximum of "
+                + numbers.as_given(settings.safety_max_kpa, "kPa"),
             )
         ]
     found = []
@@ -128,21 +130,25 @@ def judge(
         found.append(
             (
                 Flag.TOO_SHORT,
-                f"too short: stopped {duration_s:.2f} s into loading "
-                f"(less than {MIN_LOADING_S:g} s is the reaction to the touch)",
+                f"too short: stopped {numbers.with_unit(duration_s, 's', 2)} into loading "
+                f"(less than {numbers.as_given(MIN_LOADING_S, 's')} is the reaction to the "
+                "touch)",
             )
         )
     if threshold_kpa < settings.min_threshold_kpa:
         found.append(
             (
                 Flag.TOO_LOW,
-                f"too low: {threshold_kpa:.0f} kPa (below {settings.min_threshold_kpa:g} kPa)",
+                f"too low: {numbers.pressure(threshold_kpa)} "
+                f"(below {numbers.as_given(settings.min_threshold_kpa, 'kPa')})",
             )
         )
     target = settings.target_rate_kpa_s
+    wanted = numbers.as_given(target, "kPa/s")
+    rate = numbers.with_unit(rate_kpa_s, "kPa/s", 0)
     if not math.isfinite(rate_kpa_s) or rate_kpa_s < MIN_RAMP_SHARE * target:
-        rate = "not measurable" if not math.isfinite(rate_kpa_s) else f"{rate_kpa_s:.0f} kPa/s"
-        found.append((Flag.NO_RAMP, f"no ramp: rate {rate} (target {target:g})"))
+        rate = "not measurable" if not math.isfinite(rate_kpa_s) else rate
+        found.append((Flag.NO_RAMP, f"no ramp: rate {rate} (target {wanted})"))
         return found
     off = rate_kpa_s / target - 1
     if abs(off) > settings.tolerance:
@@ -150,8 +156,8 @@ def judge(
         found.append(
             (
                 Flag.RATE,
-                f"ramp {rate_kpa_s:.0f} kPa/s is {abs(off):.0%} too {word} "
-                f"(target {target:g} ± {settings.tolerance:.0%})",
+                f"ramp {rate} is {numbers.percent(100 * abs(off))} too {word} "
+                f"(target {wanted} ± {numbers.percent(100 * settings.tolerance)})",
             )
         )
     return found

@@ -14,7 +14,8 @@ import numpy as np
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
-from monitor.ppt.results import ASYMMETRY_TEXT, ResultRow
+from monitor import numbers
+from monitor.ppt.results import ASYMMETRY_TEXT, RESULT_COLUMNS, ResultRow
 from monitor.ppt.trial import TrialTrace
 
 INK = QColor("#000000")
@@ -22,6 +23,8 @@ GREY = QColor("#666666")
 TARGET = QColor("#0072B2")  # Okabe-Ito blue: the target ramp
 TRACE = QColor("#D55E00")  # vermillion: what was applied
 RESOLUTION_DPI = 300
+#: Each of ``RESULT_COLUMNS``' width on the page (of about 180 mm).
+COLUMN_WIDTHS_MM = (32, 11, 30, 14, 14, 10, 11, 20, 38)
 
 
 def write_pdf(
@@ -83,46 +86,15 @@ def _text(painter: QPainter, area: QRectF, y: float, text: str, size: float, bol
     return y + height
 
 
-def _number(value: float, decimals: int = 0, suffix: str = "") -> str:
-    return "—" if not math.isfinite(value) else f"{value:.{decimals}f}{suffix}"
-
-
 def _table(painter: QPainter, area: QRectF, y: float, rows: list[ResultRow], unit: float) -> float:
-    columns = (
-        ("Site", 32),
-        ("Side", 11),
-        ("Trials, kPa", 30),
-        ("Mean, kPa", 14),
-        ("In mean", 14),
-        ("SD", 10),
-        ("CV", 11),
-        ("L/R asymmetry", 20),
-        ("Reference", 38),
-    )
     size = 2.8 * unit
-    height = size * 1.7
-    cells = [[name for name, _ in columns]]
-    for row in rows:
-        result = row.result
-        cells.append(
-            [
-                result.site,
-                result.side,
-                row.trials_text(),
-                _number(result.mean_kpa),
-                row.used_text(),
-                _number(result.sd_kpa),
-                _number(result.cv_pct, 1, " %"),
-                row.asymmetry_text(),
-                row.reference_text(),
-            ]
-        )
+    cells = [list(RESULT_COLUMNS), *(row.cells() for row in rows)]
     flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
     for index, values in enumerate(cells):
         painter.setFont(_font(size, bold=index == 0))
         rects = []
         x = area.left()
-        for width_mm, _ in zip((width for _, width in columns), values, strict=True):
+        for width_mm, _ in zip(COLUMN_WIDTHS_MM, values, strict=True):
             rects.append(QRectF(x, y, width_mm * unit - unit, 100 * unit))
             x += width_mm * unit
         height = size * 0.6 + max(  # as tall as its most wrapped cell
@@ -179,7 +151,8 @@ def _traces(painter: QPainter, area: QRectF, traces: list[TrialTrace], unit: flo
         legend,
         Qt.AlignmentFlag.AlignLeft,
         f"Each trial: pressure applied (solid) against the target ramp (dashed), "
-        f"on the same axes: 0-{top_kpa:.0f} kPa, 0-{longest_s:.1f} s from the start of loading.",
+        f"on the same axes: 0–{numbers.pressure(top_kpa)}, "
+        f"0–{numbers.with_unit(longest_s, 's', 1)} from the start of loading.",
     )
     for index, trace in enumerate(traces):
         cell = QRectF(
@@ -209,7 +182,7 @@ def _trace(
     painter.drawText(
         QRectF(cell.left(), cell.top(), cell.width(), label_h),
         Qt.AlignmentFlag.AlignLeft,
-        f"{trace.label}: {_number(trace.threshold_kpa)} kPa{flag}",
+        f"{trace.label}: {numbers.pressure(trace.threshold_kpa)}{flag}",
     )
     painter.setPen(QPen(GREY, unit * 0.15))
     painter.drawRect(plot)
