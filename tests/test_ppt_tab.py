@@ -61,10 +61,10 @@ def make_tab(qtbot, answers=None, context=None, **kw) -> tuple[PptTab, list, Ans
 
 
 def set_up(tab: PptTab, trials: int = 2, rest: int = 0, sides: str = "left only") -> None:
-    tab.site_list.item(0).setCheckState(Qt.CheckState.Checked)
-    tab.sides_box.setCurrentText(sides)
-    tab.trials_box.setValue(trials)
-    tab.rest_box.setValue(rest)
+    tab.setup.site_list.item(0).setCheckState(Qt.CheckState.Checked)
+    tab.setup.sides_box.setCurrentText(sides)
+    tab.setup.trials_box.setValue(trials)
+    tab.setup.rest_box.setValue(rest)
 
 
 def measure(tab: PptTab, t0: float, peak: float, rate: float = 50.0) -> float:
@@ -90,16 +90,19 @@ def test_a_protocol_measured_shown_and_exported_with_its_context(qtbot, tmp_path
     started = []
     tab.protocol_started.connect(started.append)
     set_up(tab, trials=2)
-    assert tab.start() and "trial 1 of 2" in tab.next_label.text()
+    assert tab.start() and "trial 1 of 2" in tab.guide.next_label.text()
     assert json.loads(started[0])["mean_of"] == "all"
     t = measure(tab, 0.0, 300)
     measure(tab, t, 340)
-    assert "Protocol complete" in tab.next_label.text() and Cue.REACHED in played
+    assert "Protocol complete" in tab.guide.next_label.text() and Cue.REACHED in played
     assert [row[4] for row in rows] == [1, 2]  # both rows for the recording
-    assert tab.table.item(0, 2).text() == "300 340" and tab.table.item(0, 4).text() == "1, 2"
-    assert tab.trials_table.rowCount() == 2 and tab.trials_table.item(0, 3).text() == "button"
-    header = tab.table.horizontalHeaderItem(7).text()
-    assert header == "L/R asymmetry" and "% of the higher side" in tab.table.toolTip()
+    assert (
+        tab.results.table.item(0, 2).text() == "300 340"
+        and tab.results.table.item(0, 4).text() == "1, 2"
+    )
+    assert tab.trials.table.rowCount() == 2 and tab.trials.table.item(0, 3).text() == "button"
+    header = tab.results.table.horizontalHeaderItem(7).text()
+    assert header == "L/R asymmetry" and "% of the higher side" in tab.results.table.toolTip()
 
     assert tab.suggested_path("csv") == tmp_path / "ppt-C-0042-2026-12-02_10_30.csv"
     assert tab.session.unexported
@@ -116,7 +119,7 @@ def test_a_protocol_measured_shown_and_exported_with_its_context(qtbot, tmp_path
         "# threshold: mean of all trials",
     ):
         assert line in text, line
-    assert "# protocol: 2 trials per site at 50 kPa/s" in text
+    assert "# protocol: 2 trials per site at 50\u202fkPa/s" in text
     assert "trial_1_stop,trial_1_flags,trial_1_in_mean" in text
     assert not tab.session.unexported
     tab.export_pdf(tmp_path / "ppt.pdf")
@@ -157,13 +160,13 @@ def test_an_implausible_trial_is_flagged_and_kept_out_until_decided(qtbot) -> No
     tab.stop_now()  # 0.04 s into loading, at 12 kPa
     tab.feed(fed[15])
     assert not tab.trial_running() and rows == []
-    assert "too short" in tab.flag_label.text() and "too low" in tab.flag_label.text()
-    assert tab.trials_table.item(0, 5).text() == "waiting"
-    assert "too short" in tab.trials_table.item(0, 4).text()
+    assert "too short" in tab.guide.flag_label.text() and "too low" in tab.guide.flag_label.text()
+    assert tab.trials.table.item(0, 5).text() == "waiting"
+    assert "too short" in tab.trials.table.item(0, 4).text()
     assert tab.rows == []  # nothing to use as a basis
-    assert not tab.repeat_button.isHidden() and "counts" in tab.keep_button.text()
-    tab.repeat_button.click()
-    assert tab.trials_table.rowCount() == 0 and tab.repeat_button.isHidden()
+    assert not tab.guide.repeat_button.isHidden() and "counts" in tab.guide.keep_button.text()
+    tab.guide.repeat_button.click()
+    assert tab.trials.table.rowCount() == 0 and tab.guide.repeat_button.isHidden()
 
 
 def test_kept_trials_count_and_the_table_says_so(qtbot) -> None:
@@ -172,9 +175,12 @@ def test_kept_trials_count_and_the_table_says_so(qtbot) -> None:
     tab.start()
     t = measure(tab, 0.0, 300)
     measure(tab, t, 400, rate=90)  # too fast
-    tab.keep_button.click()
-    assert tab.table.item(0, 2).text() == "300 400*" and tab.table.item(0, 4).text() == "1, 2"
-    assert tab.trials_table.item(1, 5).text() == "yes (kept)"
+    tab.guide.keep_button.click()
+    assert (
+        tab.results.table.item(0, 2).text() == "300 400*"
+        and tab.results.table.item(0, 4).text() == "1, 2"
+    )
+    assert tab.trials.table.item(1, 5).text() == "yes (kept)"
 
 
 def test_trials_can_be_deleted_and_redone_from_the_keyboard(qtbot) -> None:
@@ -185,19 +191,19 @@ def test_trials_can_be_deleted_and_redone_from_the_keyboard(qtbot) -> None:
     set_up(tab, trials=3)
     tab.start()
     t = measure_all(tab, 300, 320, 340)
-    tab.trials_table.setFocus()
-    tab.trials_table.selectRow(0)
-    qtbot.keyClick(tab.trials_table, Qt.Key.Key_Delete)
-    assert tab.table.item(0, 2).text() == "320 340" and "Delete" in answers.asked[0][0]
-    tab.trials_table.selectRow(0)
-    tab.redo_button.setFocus()  # Tab reaches it; Space presses it
-    qtbot.keyClick(tab.redo_button, Qt.Key.Key_Space)
-    assert "Now: Upper trapezius, left, trial 2 of 3" in tab.next_label.text()
+    tab.trials.table.setFocus()
+    tab.trials.table.selectRow(0)
+    qtbot.keyClick(tab.trials.table, Qt.Key.Key_Delete)
+    assert tab.results.table.item(0, 2).text() == "320 340" and "Delete" in answers.asked[0][0]
+    tab.trials.table.selectRow(0)
+    tab.trials.redo_button.setFocus()  # Tab reaches it; Space presses it
+    qtbot.keyClick(tab.trials.redo_button, Qt.Key.Key_Space)
+    assert "Now: Upper trapezius, left, trial 2 of 3" in tab.guide.next_label.text()
     measure(tab, t, 380)
-    assert tab.table.item(0, 2).text() == "380 340"
+    assert tab.results.table.item(0, 2).text() == "380 340"
     assert withdrawn == [
-        "deleted: Upper trapezius L1 (300 kPa)",
-        "redo: Upper trapezius L2 (320 kPa)",
+        "deleted: Upper trapezius L1 (300\u202fkPa)",
+        "redo: Upper trapezius L2 (320\u202fkPa)",
     ]
 
 
@@ -208,8 +214,8 @@ def test_loading_during_the_rest_is_refused_with_text_and_a_cue(qtbot) -> None:
     t = measure(tab, 0.0, 300)
     played.clear()
     measure(tab, t, 300)
-    assert "Resting" in tab.notice_label.text() and played[0] is Cue.OVER
-    assert tab.trials_table.rowCount() == 1
+    assert "Resting" in tab.guide.notice_label.text() and played[0] is Cue.OVER
+    assert tab.trials.table.rowCount() == 1
 
 
 def test_nothing_is_measured_after_the_protocol(qtbot) -> None:
@@ -221,8 +227,12 @@ def test_nothing_is_measured_after_the_protocol(qtbot) -> None:
     t = measure(tab, 0.0, 300)
     measure(tab, t, 300)
     tab._show_live()
-    assert len(rows) == 1 and tab.pace_label.text() == "" and tab.rate_label.text() == "complete"
-    assert not tab.stop_button.isEnabled()
+    assert (
+        len(rows) == 1
+        and tab.guide.pace_label.text() == ""
+        and tab.guide.rate_label.text() == "complete"
+    )
+    assert not tab.guide.stop_button.isEnabled()
 
 
 def test_start_asks_before_discarding_unexported_results(qtbot, tmp_path) -> None:
@@ -242,13 +252,16 @@ def test_start_asks_before_discarding_unexported_results(qtbot, tmp_path) -> Non
 def test_trials_2_3_needs_three_trials(qtbot) -> None:
     tab, _, _ = make_tab(qtbot)
     set_up(tab, trials=2)
-    tab.mean_box.setCurrentIndex(tab.mean_box.findData("2-3"))
-    assert not tab.start() and "needs 3 trials" in tab.next_label.text()
-    tab.trials_box.setValue(3)
+    tab.setup.mean_box.setCurrentIndex(tab.setup.mean_box.findData("2-3"))
+    assert not tab.start() and "needs 3 trials" in tab.guide.next_label.text()
+    tab.setup.trials_box.setValue(3)
     assert tab.start()
     measure_all(tab, 200, 300, 320)
-    assert tab.table.item(0, 3).text() == "310" and tab.table.item(0, 4).text() == "2, 3"
-    assert tab.table.item(0, 2).text() == "[200] 300 320"
+    assert (
+        tab.results.table.item(0, 3).text() == "310"
+        and tab.results.table.item(0, 4).text() == "2, 3"
+    )
+    assert tab.results.table.item(0, 2).text() == "[200] 300 320"
 
 
 def test_the_basis_is_confirmed_with_its_values_first(qtbot) -> None:
@@ -262,8 +275,8 @@ def test_the_basis_is_confirmed_with_its_values_first(qtbot) -> None:
     tab.basis_button.click()
     assert confirmed == []  # declined
     _, text = answers.asked[0]
-    assert "C-0042" in text and "Upper trapezius, left: 310 kPa" in text
-    assert "Upper trapezius, right: 210 kPa" in text
+    assert "C-0042" in text and "Upper trapezius, left: 310\u202fkPa" in text
+    assert "Upper trapezius, right: 210\u202fkPa" in text
     tab.basis_button.click()
     assert confirmed == [True]
 
@@ -281,12 +294,12 @@ def test_sites_are_chosen_by_keyboard_despite_a_window_wide_space(qtbot) -> None
     QShortcut(QKeySequence("Space"), host, activated=lambda: stops.append(1))
     host.show()
     qtbot.waitExposed(host)
-    tab.site_list.setFocus()
-    tab.site_list.setCurrentRow(1)
-    qtbot.keyClick(tab.site_list, Qt.Key.Key_Space)
+    tab.setup.site_list.setFocus()
+    tab.setup.site_list.setCurrentRow(1)
+    qtbot.keyClick(tab.setup.site_list, Qt.Key.Key_Space)
     assert tab.chosen_sites() == ("Tibialis anterior",) and stops == []
-    qtbot.keyClick(tab.site_list, Qt.Key.Key_Down)
-    qtbot.keyClick(tab.site_list, Qt.Key.Key_Return)
+    qtbot.keyClick(tab.setup.site_list, Qt.Key.Key_Down)
+    qtbot.keyClick(tab.setup.site_list, Qt.Key.Key_Return)
     assert tab.chosen_sites() == ("Tibialis anterior", "Masseter")
 
 
@@ -297,12 +310,12 @@ def test_ppt_settings_persist_across_a_restart(qtbot, tmp_path) -> None:
     remembered = []
     tab.preferences_changed.connect(remembered.append)
     set_up(tab, trials=5, rest=45, sides="right only")
-    tab.rate_box.setCurrentText("custom")
-    tab.custom_rate.setValue(40)
-    tab.order_box.setCurrentText("alternating")
-    tab.mean_box.setCurrentIndex(tab.mean_box.findData("2-3"))
-    tab.tolerance_box.setValue(15)
-    tab.safety_box.setValue(800)
+    tab.setup.rate_box.setCurrentText("custom")
+    tab.setup.custom_rate.setValue(40)
+    tab.setup.order_box.setCurrentText("alternating")
+    tab.setup.mean_box.setCurrentIndex(tab.setup.mean_box.findData("2-3"))
+    tab.setup.tolerance_box.setValue(15)
+    tab.setup.safety_box.setValue(800)
     settings_store.save(
         stored, AppSettings(**(settings.to_dict() | AppSettings.ppt_changes(remembered[-1])))
     )
@@ -321,7 +334,7 @@ def test_ppt_settings_persist_across_a_restart(qtbot, tmp_path) -> None:
         safety_max_kpa=800,
     )
     restarted, _, _ = make_tab(qtbot, preferences=loaded)
-    assert restarted.preferences() == loaded and restarted.rest_box.value() == 45
+    assert restarted.preferences() == loaded and restarted.setup.rest_box.value() == 45
 
 
 def test_the_window_records_the_tabs_trials(open_window, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def runs_as_formula(cell: str) -> bool:
 
 def exported(qtbot, tmp_path: Path, context: dict[str, str], site: str) -> tuple[Path, PptTab]:
     tab, _, _ = make_tab(qtbot, context=context)
-    tab.site_list.item(0).setText(site)
+    tab.setup.site_list.item(0).setText(site)
     set_up(tab, trials=2)
     assert tab.start()
     measure(tab, measure(tab, 0.0, 300), 340)

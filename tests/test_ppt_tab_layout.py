@@ -11,7 +11,7 @@ from test_ppt_session import blocks, ramp
 from test_ppt_tab import measure
 
 from monitor.alerts import Alert
-from monitor.ui.ppt_tab import TRIAL_COLUMNS
+from monitor.ui.ppt_tables import TRIAL_COLUMNS
 
 
 def rows_shown(table: QTableWidget) -> int:
@@ -41,10 +41,10 @@ def test_guide_trials_and_results_all_show(open_window, qtbot, size: tuple[int, 
     window.tabs.setCurrentWidget(tab)
     window.resize(*size)
     for row in (0, 1):
-        tab.site_list.item(row).setCheckState(Qt.CheckState.Checked)
-    tab.sides_box.setCurrentText("left and right")
-    tab.trials_box.setValue(3)
-    tab.rest_box.setValue(0)
+        tab.setup.site_list.item(row).setCheckState(Qt.CheckState.Checked)
+    tab.setup.sides_box.setCurrentText("left and right")
+    tab.setup.trials_box.setValue(3)
+    tab.setup.rest_box.setValue(0)
     assert tab.start()
     t = 0.0
     for peak in (300, 320, 310, 280, 290, 300, 330):
@@ -53,25 +53,25 @@ def test_guide_trials_and_results_all_show(open_window, qtbot, size: tuple[int, 
     qtbot.wait(50)  # the layout settles
     assert window.banner.isVisible()
     assert window.height() <= size[1] and window.width() <= size[0]
-    assert tab.trials_table.rowCount() == 8
-    assert rows_shown(tab.trials_table) >= 6
-    flags = tab.trials_table.item(7, TRIAL_COLUMNS.index("Flags"))
-    assert flags.text() == "ramp rate" and tab.repeat_button.isVisible()
-    room = tab.trials_table.columnWidth(TRIAL_COLUMNS.index("Flags"))
-    assert room >= tab.trials_table.fontMetrics().horizontalAdvance(flags.text()) + 6
-    assert tab.table.rowCount() == 3  # site 1 left and right, site 2 left so far
-    assert rows_shown(tab.table) >= 3
+    assert tab.trials.table.rowCount() == 8
+    assert rows_shown(tab.trials.table) >= 6
+    flags = tab.trials.table.item(7, TRIAL_COLUMNS.index("Flags"))
+    assert flags.text() == "ramp rate" and tab.guide.repeat_button.isVisible()
+    room = tab.trials.table.columnWidth(TRIAL_COLUMNS.index("Flags"))
+    assert room >= tab.trials.table.fontMetrics().horizontalAdvance(flags.text()) + 6
+    assert tab.results.table.rowCount() == 3  # site 1 left and right, site 2 left so far
+    assert rows_shown(tab.results.table) >= 3
     assert tab.plot.height() >= 150
     for widget in (
-        tab.pressure_label,
-        tab.rate_label,
-        tab.pace_label,
-        tab.next_label,
-        tab.stop_button,
-        tab.flag_label,
-        tab.repeat_button,
-        tab.delete_button,
-        tab.csv_button,
+        tab.guide.pressure_label,
+        tab.guide.rate_label,
+        tab.guide.pace_label,
+        tab.guide.next_label,
+        tab.guide.stop_button,
+        tab.guide.flag_label,
+        tab.guide.repeat_button,
+        tab.trials.delete_button,
+        tab.results.csv_button,
         tab.basis_button,
     ):
         assert not_squeezed(widget), widget.objectName() or type(widget).__name__
@@ -93,12 +93,12 @@ def test_the_plot_keeps_its_width_when_the_guide_starts(open_window, qtbot) -> N
         tab.feed(block)
     tab.refresh()
     qtbot.wait(50)
-    assert tab.pace_label.text() == "TOO FAST" and "kPa" in tab.pressure_label.text()
+    assert tab.guide.pace_label.text() == "TOO FAST" and "kPa" in tab.guide.pressure_label.text()
     assert tab.plot.width() == before
 
 
 def set_up_one(tab) -> None:
-    tab.site_list.item(0).setCheckState(Qt.CheckState.Checked)
-    tab.sides_box.setCurrentText("left only")
-    tab.trials_box.setValue(1)
+    tab.setup.site_list.item(0).setCheckState(Qt.CheckState.Checked)
+    tab.setup.sides_box.setCurrentText("left only")
+    tab.setup.trials_box.setValue(1)
     assert tab.start()

@@ -14,7 +14,8 @@ from test_theme import GRAPHIC, TEXT, contrast
 
 from monitor.ppt.trial import Pace
 from monitor.ui import theme
-from monitor.ui.ppt_tab import PptTab, pace_colour
+from monitor.ui.ppt_guide import pace_colour
+from monitor.ui.ppt_tab import PptTab
 
 
 def style_colour(label: QLabel) -> QColor:
@@ -32,7 +33,7 @@ def loading_too_fast(tab: PptTab) -> None:
     for block in blocks(kpa[: int(kpa.size * 0.6)], 0.0):
         tab.feed(block)
     tab.refresh()
-    assert tab.pace_label.text() == "TOO FAST"
+    assert tab.guide.pace_label.text() == "TOO FAST"
 
 
 def drawn(tab: PptTab) -> dict[str, tuple[QColor, QColor]]:
@@ -40,12 +41,12 @@ def drawn(tab: PptTab) -> dict[str, tuple[QColor, QColor]]:
     plot = tab.plot.backgroundBrush().color()
     return {
         "plot background": (plot, plot),
-        "pressure line": (tab.pressure_curve.opts["pen"].color(), plot),
-        "target line": (tab.target_curve.opts["pen"].color(), plot),
+        "pressure line": (tab.plot.pressure_curve.opts["pen"].color(), plot),
+        "target line": (tab.plot.target_curve.opts["pen"].color(), plot),
         "axis numbers": (tab.plot.getAxis("left").textPen().color(), plot),
-        "pace words": (style_colour(tab.pace_label), theme.background()),
-        "notice": (style_colour(tab.notice_label), theme.background()),
-        "flag": (style_colour(tab.flag_label), theme.background()),
+        "pace words": (style_colour(tab.guide.pace_label), theme.background()),
+        "notice": (style_colour(tab.guide.notice_label), theme.background()),
+        "flag": (style_colour(tab.guide.flag_label), theme.background()),
     }
 
 
