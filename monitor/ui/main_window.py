@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -47,6 +46,7 @@ from monitor.ui.alert_banner import AlertBanner
 from monitor.ui.audio import CuePlayer, open_sound
 from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.device_panel import DevicePanel
+from monitor.ui.instrument_bar import InstrumentBar
 from monitor.ui.live_tab import LiveTab
 from monitor.ui.message_line import MessageLine
 from monitor.ui.ppt_tab import PptTab
@@ -58,7 +58,6 @@ from recordings import RecordingError
 REFRESH_INTERVAL_MS = 16  # ~60 frames/s: the gauge, read at a glance, moves smoothly
 SESSION_INTERVAL_S = 0.1  # the header's clock, the messages, whether a PPT trial runs
 STATUS_INTERVAL_S = 1.0
-RECORDING_LABEL_MAX_PX = 260
 #: After the user freed space, how long the writer is given to catch up before asking again.
 RETRY_WAIT_S = 3.0
 NOTES_SAVE_DELAY_MS = 1500  # notes are logged once typing pauses this long
@@ -160,25 +159,21 @@ class MainWindow(QMainWindow):
     # --- layout -------------------------------------------------------------------------
 
     def _make_controls(self) -> None:
-        self.unit_box = QComboBox()
-        self.unit_box.addItems([unit.symbol for unit in UNITS])
+        self.instrument = InstrumentBar(None if self.player else self.sound_problem)
+        bar = self.instrument
+        # Its parts, by the names the tests and the shortcuts use.
+        self.record_button, self.recording_label = bar.record_button, bar.recording_label
+        self.unit_box, self.probe_box, self.window_box = bar.unit_box, bar.probe_box, bar.window_box
+        self.tare_button, self.calibrate_button = bar.tare_button, bar.calibrate_button
+        self.sound_button, self.sound_notice = bar.sound_button, bar.sound_notice
         self.unit_box.setCurrentText(self.view.unit.symbol)
         self.unit_box.currentIndexChanged.connect(self._choose_unit)
-        self.probe_box = QComboBox()
-        self.probe_box.addItems([f"{area:g} cm²" for area in PROBE_AREAS_CM2] + ["custom…"])
-        self.probe_box.setToolTip("The probe's contact area: pressure = force / area")
         self.probe_box.activated.connect(self._choose_probe)
-        self.record_button = QPushButton("● Record")
-        self.record_button.setCheckable(True)
-        self.record_button.setToolTip("Start or stop recording this session (Ctrl+R)")
         self.record_button.toggled.connect(self._toggle_recording)
-        self.tare_button = QPushButton("Tare")
-        self.tare_button.setToolTip("Zero the probe now: unloaded and still (T)")
         self.tare_button.clicked.connect(self.tare)
-        self.calibrate_button = QPushButton("Calibrate…")
-        self.calibrate_button.setToolTip("Calibrate this sensor with known loads")
         self.calibrate_button.clicked.connect(self.open_calibration)
-        self.recording_label = _recording_label()
+        self.window_box.currentIndexChanged.connect(self._choose_window)
+        self.sound_button.toggled.connect(self._choose_sound)
         self.device_panel = DevicePanel(self.acquisition.port, self.acquisition.decoder.name)
         self.device_panel.chosen.connect(self.switch_device)
         self.simulated_tag = QLabel("SIMULATED DEVICE")
@@ -186,22 +181,6 @@ class MainWindow(QMainWindow):
             f"color: {theme.ON_ZONE.name()}; background: {theme.SIMULATED.name()};"
             "font-weight: bold; padding: 3px 8px; border-radius: 4px;"
         )
-        self.sound_button = QPushButton("♪ Sound cues")
-        self.sound_button.setCheckable(True)
-        self.sound_button.toggled.connect(self._choose_sound)
-        self.sound_notice = QLabel()
-        self._recording_colour: Callable[[], QColor] = theme.muted
-        theme.follow_theme(self.sound_notice, self._restyle)
-        if self.player is None:
-            self.sound_notice.setText("⚠ No sound: cues are visual only")
-            self.sound_notice.setToolTip(f"Sound is unavailable: {self.sound_problem}")
-            self.sound_button.setToolTip(f"Sound is unavailable: {self.sound_problem}")
-        else:
-            self.sound_button.setToolTip("Tones for under, in, over and hold reached (S)")
-        self.window_box = QComboBox()
-        self.window_box.addItems([f"{length:g} s" for length in WINDOW_LENGTHS_S])
-        self.window_box.setToolTip("How much of the past the trace shows")
-        self.window_box.currentIndexChanged.connect(self._choose_window)
         self.theme_box = QComboBox()
         self.theme_box.addItems(THEME_NAMES)
         self.theme_box.setToolTip("Colour theme: dark for a dim room, light for a bright one")
@@ -237,30 +216,9 @@ class MainWindow(QMainWindow):
         device.addWidget(self.simulated_tag, alignment=Qt.AlignmentFlag.AlignRight)
         device.addWidget(self.device_panel)
         treatment.addLayout(device)
-        instrument = QHBoxLayout()
-        for widget in (
-            self.record_button,
-            self.recording_label,
-            QLabel("Unit"),
-            self.unit_box,
-            QLabel("Probe"),
-            self.probe_box,
-            self.tare_button,
-            self.calibrate_button,
-            QLabel("Trace"),
-            self.window_box,
-            self.sound_button,
-            self.sound_notice,
-        ):
-            instrument.addWidget(widget)
-        instrument.addStretch(1)
-        for widget in (self.record_button,):
-            font = widget.font()
-            font.setPointSizeF(font.pointSizeF() * 1.3)
-            widget.setFont(font)
         context = QVBoxLayout()
         context.addLayout(treatment)
-        context.addLayout(instrument)
+        context.addWidget(self.instrument)
         self.live = LiveTab(self.view, context)
         # The live tab's parts, by the names the tests and the shortcuts use.
         self.gauge, self.readout = self.live.gauge, self.live.readout
@@ -342,7 +300,6 @@ class MainWindow(QMainWindow):
         self.theme_box.setCurrentText(settings.theme)
         self.examiner_edit.setText(settings.examiner)
         self.sound_button.setChecked(settings.sound and self.player is not None)
-        self.sound_button.setEnabled(self.player is not None)
 
     def _remember(self, **changes: object) -> None:
         self._settings = replace(self._settings, **changes)
@@ -428,11 +385,7 @@ class MainWindow(QMainWindow):
         self.treatment.set_probe_area(area_cm2)
         self._remember(probe_area_cm2=area_cm2)
         self._target_changed()
-        known = area_cm2 in PROBE_AREAS_CM2
-        if not known:
-            self.probe_box.setItemText(len(PROBE_AREAS_CM2), f"{area_cm2:g} cm² (custom…)")
-        index = PROBE_AREAS_CM2.index(area_cm2) if known else len(PROBE_AREAS_CM2)
-        self.probe_box.setCurrentIndex(index)
+        self.instrument.show_probe(area_cm2)
 
     def _toggle_recording(self, start: bool) -> None:
         if start:
@@ -455,7 +408,7 @@ class MainWindow(QMainWindow):
             self.session.record_ppt_protocol(self.ppt.session.describe())
         self.treatment.set_client_editable(False)
         self.device_panel.set_locked(True)
-        self.record_button.setText("■ Stop")
+        self.instrument.show_recording(True)
         self._say_recording(f"● REC {recorder.path.name}", theme.alert)
         self._show_alerts()
         self._show_session()
@@ -477,7 +430,7 @@ class MainWindow(QMainWindow):
         self._show_alerts()
         self.treatment.set_client_editable(True)
         self.device_panel.set_locked(False)
-        self.record_button.setText("● Record")
+        self.instrument.show_recording(False)
         colour = theme.muted if result.complete else theme.alert
         self._say_recording(result.describe(), colour)
         if not result.complete:  # the whole story is in the banner; the label points there
@@ -542,17 +495,7 @@ class MainWindow(QMainWindow):
         self.calibration_dialog.open()
 
     def _say_recording(self, text: str, colour: Callable[[], QColor]) -> None:
-        metrics = self.recording_label.fontMetrics()
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, RECORDING_LABEL_MAX_PX)
-        self.recording_label.setText(shown)
-        self.recording_label.setToolTip(text)
-        self._recording_colour = colour
-        self._restyle()
-
-    def _restyle(self) -> None:
-        """The labels that hold a theme's colour: again after a theme change."""
-        self.sound_notice.setStyleSheet(f"color: {theme.alert().name()};")
-        self.recording_label.setStyleSheet(f"color: {self._recording_colour().name()};")
+        self.instrument.say_recording(text, colour)
 
     # --- display ------------------------------------------------------------------------
 
@@ -628,16 +571,3 @@ def _default_size() -> tuple[int, int]:
         return width, height
     room = screen.availableGeometry()
     return min(width, room.width() - 20), min(height, room.height() - 40)
-
-
-def _recording_label() -> QLabel:
-    """The recording's state beside its button. A long result (paths) is elided here, whole
-    in the tooltip and the banner: it never widens the window past the screen."""
-    label = QLabel("not recording")
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setMaximumWidth(RECORDING_LABEL_MAX_PX)
-    return label
-
-
-def _short(port: str) -> str:
-    return "built-in simulator" if port.startswith("fgsim") else port
