@@ -67,3 +67,16 @@ def test_report_is_one_a4_page_with_the_results(qapp, tmp_path) -> None:
         f"{rows[0].result.mean_kpa:.0f}",
     ):
         assert expected in text, expected
+
+
+def test_a_trial_without_a_threshold_reads_a_dash_without_a_unit(qapp, tmp_path) -> None:
+    t = np.linspace(0, 2, 201)
+    traces = [
+        TrialTrace("Masseter L1", t, 10 + 50 * t, 50.0, float("nan"), True),
+        TrialTrace("Masseter L2", t, 10 + 50 * t, 50.0, 109.6, False),
+    ]
+    path = tmp_path / "ppt.pdf"
+    write_pdf(path, "Pressure-pain thresholds: C-7", [], [], traces)
+    text = " ".join(PdfReader(path).pages[0].extract_text().replace("\ufb02", "fl").split())
+    assert "Masseter L1: — (flagged)" in text and "— kPa" not in text
+    assert "Masseter L2: 110 kPa" in text  # the unit after a narrow no-break space

@@ -17,6 +17,7 @@ from test_ppt_session import blocks, ramp
 from monitor.cues import Cue
 from monitor.settings import AppSettings, PptPreferences
 from monitor.ui import settings_store
+from monitor.ui.ppt_guide import GuidePanel
 from monitor.ui.ppt_tab import PptTab
 from recordings import read_recording
 
@@ -351,3 +352,16 @@ def test_the_window_records_the_tabs_trials(open_window, tmp_path: Path) -> None
     table = read_recording(file).ppt_trials
     assert table["trial"].tolist() == [1, 2] and set(table["stop_source"]) == {"button"}
     assert table["threshold_kpa"] == pytest.approx([300, 320], abs=1)
+
+
+def test_the_guide_writes_its_numbers_through_numbers(qtbot) -> None:
+    """At rest the probe's rate wobbles around zero: the guide says 0, never "-0"; no
+    pressure is a dash alone."""
+    guide = GuidePanel()
+    qtbot.addWidget(guide)
+    guide.show_rate(-0.3)
+    assert guide.rate_label.text() == "0\u202fkPa/s"
+    guide.show_pressure(-0.4)
+    assert guide.pressure_label.text() == "0\u202fkPa"
+    guide.show_pressure(float("nan"))
+    assert guide.pressure_label.text() == "—"

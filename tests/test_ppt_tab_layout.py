@@ -78,7 +78,8 @@ def test_guide_trials_and_results_all_show(open_window, qtbot, size: tuple[int, 
 
 
 def test_the_plot_keeps_its_width_when_the_guide_starts(open_window, qtbot) -> None:
-    """The guide's words have their room from the start: nothing jumps when loading begins."""
+    """The guide's words have their room from the start: nothing jumps when a protocol
+    starts ("ready: load") nor when loading begins (a rate and a pace)."""
     window = open_window("steady")
     tab = window.ppt
     tab.timer.stop()
@@ -86,15 +87,23 @@ def test_the_plot_keeps_its_width_when_the_guide_starts(open_window, qtbot) -> N
     window.tabs.setCurrentWidget(tab)
     window.resize(1280, 720)
     qtbot.wait(50)
-    before = tab.plot.width()
+
+    def places() -> tuple[int, int, int]:
+        return tab.plot.width(), tab.trials.x(), tab.trials.width()
+
+    before = places()
     set_up_one(tab)
+    tab.refresh()
+    qtbot.wait(50)
+    assert tab.guide.rate_label.text() == "ready: load"
+    assert places() == before
     kpa, _ = ramp(400, 100)  # too fast, and still loading
     for block in blocks(kpa[: kpa.size // 2], 0.0):
         tab.feed(block)
     tab.refresh()
     qtbot.wait(50)
     assert tab.guide.pace_label.text() == "TOO FAST" and "kPa" in tab.guide.pressure_label.text()
-    assert tab.plot.width() == before
+    assert places() == before
 
 
 def set_up_one(tab) -> None:

@@ -28,6 +28,15 @@ from monitor.ui import theme
 #: Each pace in a zone's colour and words' sense: too slow is under, too fast is over. The
 #: colour itself is read from the theme in force when it is shown (``pace_colour``).
 PACE_ZONES = {Pace.SLOW: Zone.UNDER, Pace.ON: Zone.IN, Pace.FAST: Zone.OVER}
+READY, COMPLETE = "ready: load", "complete"
+#: Everything the rate's place says at its widest: a rate while loading, else the rest left,
+#: that loading may start, or the end.
+RATE_WORDS = (
+    numbers.with_unit(888, "kPa/s", 0),
+    f"rest {numbers.with_unit(888, 's', 0)}",
+    READY,
+    COMPLETE,
+)
 
 
 def pace_colour(pace: Pace) -> QColor:
@@ -97,18 +106,20 @@ class GuidePanel(QWidget):
         self.stop_button = QPushButton("Stop: pain now (Space)")
         self.repeat_button = QPushButton("&Repeat trial")
         self.keep_button = QPushButton("&Keep it")
-        for label, size, widest in (
-            (self.pressure_label, 56, numbers.pressure(888)),
-            (self.rate_label, 30, numbers.with_unit(888, "kPa/s", 0)),
-            (self.pace_label, 30, max((pace.value.upper() for pace in Pace), key=len)),
+        for label, size, words in (
+            (self.pressure_label, 56, (numbers.pressure(888),)),
+            (self.rate_label, 30, RATE_WORDS),
+            (self.pace_label, 30, tuple(pace.value.upper() for pace in Pace)),
         ):
             font = label.font()
             font.setPixelSize(size)
             font.setBold(True)
             label.setFont(font)
             # As wide as its widest words from the start: the plot does not jump when a
-            # protocol starts, nor the words when the pace changes.
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest) + 8)
+            # protocol starts, nor the trials when loading does, nor the words when the pace
+            # changes.
+            metrics = label.fontMetrics()
+            label.setMinimumWidth(max(map(metrics.horizontalAdvance, words)) + 8)
         self._lay_out()
         self.show_decision(False)
         theme.follow_theme(self, self.restyle)
@@ -174,12 +185,10 @@ class GuidePanel(QWidget):
         """Between trials: the rest left, or that loading may start (then True), or that
         all is done."""
         if session.run.finished:
-            self.rate_label.setText("complete")
+            self.rate_label.setText(COMPLETE)
             return False
         rest = session.run.ready_in(session.now) if math.isfinite(session.now) else 0
-        self.rate_label.setText(
-            f"rest {numbers.with_unit(rest, 's', 0)}" if rest > 0 else "ready: load"
-        )
+        self.rate_label.setText(f"rest {numbers.with_unit(rest, 's', 0)}" if rest > 0 else READY)
         return rest <= 0
 
     def show_rate(self, rate_kpa_s: float) -> None:
