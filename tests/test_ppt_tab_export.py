@@ -58,3 +58,25 @@ def test_a_pseudonym_that_is_a_formula_stays_text(qtbot, tmp_path: Path) -> None
     result = tab.rows[0].result  # numbers, not text
     assert float(row["trial_1_kpa"]) == pytest.approx(result.thresholds_kpa[0], abs=0.05)
     assert float(row["mean_kpa"]) == pytest.approx(result.mean_kpa, abs=0.05)
+
+
+def test_the_save_dialog_opens_in_the_recordings_folder_before_any_recording(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """No recording has made the folder yet: the dialog would open wherever the app was
+    started, and the report land there."""
+    folder = tmp_path / "home" / "Pressure Monitor"
+    tab, _, _ = make_tab(qtbot, save_dir=folder)
+    set_up(tab, trials=1)
+    assert tab.start()
+    measure(tab, 0.0, 300)
+    offered = []
+
+    def dialog(parent, caption, where, kinds):
+        offered.append(Path(where))
+        return "", ""  # cancelled
+
+    monkeypatch.setattr("monitor.ui.ppt_tab.QFileDialog.getSaveFileName", dialog)
+    tab.results.pdf_button.click()
+    assert offered[0].parent == folder and folder.is_dir()
+    assert offered[0].name == "ppt-C-0042-2026-12-02_10_30.pdf"

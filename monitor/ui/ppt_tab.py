@@ -9,6 +9,7 @@ forwards the examiner's actions to it. The stream comes from the acquisition thr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import queue
@@ -339,7 +340,12 @@ class PptTab(QWidget):
             self.session.mark_exported()
 
     def suggested_path(self, kind: str) -> Path:
-        return suggested_path(self.save_dir, self._context(), kind)
+        """In the recordings folder, made now if no recording has made it yet: a save
+        dialog given a folder that does not exist opens wherever the app was started."""
+        path = suggested_path(self.save_dir, self._context(), kind)
+        with contextlib.suppress(OSError):  # the dialog still offers the name
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return path
 
     def _export(self, kind: str) -> None:
         if not self.rows:
