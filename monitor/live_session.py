@@ -95,6 +95,7 @@ class LiveSession:
         self.messages = MessageBoard()
         self.notes = ""
         self.operator = ""  # who treats or examines: on every recording and PPT report
+        self.ppt_client: str | None = None  # whose PPT protocol was started last
         self.notes_problem = ""  # why the notes could not be saved, while it lasts
         self.ended: RecordingResult | None = None  # the last recording, if it went wrong
         #: Called with the new acquisition after a device switch (the PPT run re-attaches).
@@ -204,6 +205,8 @@ class LiveSession:
     def set_treatment(self, treatment: Treatment) -> None:
         """A new muscle, technique, side, band, probe or PPT: a new hold count, and a new
         segment in the recording; a change of side is also marked on the trace."""
+        if treatment == self.treatment:
+            return  # nothing changed: the segment goes on
         before, self.treatment = self.treatment, treatment
         self.view.probe_area_cm2 = treatment.probe_area_cm2
         self.view.target = treatment.target
@@ -235,6 +238,7 @@ class LiveSession:
         except CalibrationError as exc:
             self.messages.warn(f"Not tared: {exc}", self._clock())
             return False
+        self.messages.withdraw("Not tared")  # the refusal is over: it no longer applies
         self.messages.info("Tared: the unloaded probe now reads zero", self._clock())
         return True
 
@@ -245,6 +249,7 @@ class LiveSession:
         the acquisition hands it to whatever records)."""
         text = description if isinstance(description, str) else json.dumps(description)
         self.acquisition.note(EventKind.PPT_PROTOCOL, text)
+        self.ppt_client = self.treatment.client
 
     def record_ppt_withdrawal(self, what: str) -> None:
         """A trial already written to the PPT table was deleted or redone: rows are never

@@ -91,5 +91,9 @@ class MessageBoard:
         else:
             self._warnings = [m for m in self._warnings if m is not message]
 
+    def withdraw(self, prefix: str) -> None:
+        """Warnings that no longer hold (a refused tare, then one taken) go by themselves."""
+        self._warnings = [m for m in self._warnings if not m.text.startswith(prefix)]
+
     def dismiss_all(self) -> None:
         self._warnings.clear()

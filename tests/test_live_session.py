@@ -140,7 +140,7 @@ def test_a_muscle_change_is_a_new_segment_but_no_side_marker(session, library):
     assert recording.segments["muscle"].tolist() == ["Upper trapezius", "Levator scapulae"]
 
 
-def test_a_refused_tare_stays_until_dismissed_and_a_taken_one_is_a_note(session):
+def test_a_refused_tare_is_a_warning_until_a_tare_is_taken(session):
     session.feed(0.5, newtons=20.0)
     session.buffer.clear()
     rng = np.random.default_rng(1)
@@ -154,10 +154,9 @@ def test_a_refused_tare_stays_until_dismissed_and_a_taken_one_is_a_note(session)
     session.buffer.clear()
     session.feed(1.0, newtons=0.2)
     assert session.tare()
-    assert session.messages.warnings == (warning,)  # still there until dismissed
-    assert session.messages.current(session._clock()).text.startswith("Tared")
-    session.messages.dismiss(warning)
+    # The refusal no longer holds once a tare is taken: it goes by itself.
     assert session.messages.warnings == ()
+    assert session.messages.current(session._clock()).text.startswith("Tared")
 
 
 def test_the_device_is_not_switched_while_recording(session):
@@ -240,3 +239,21 @@ def test_two_recordings_in_the_same_second_get_two_files(session):
     session.stop_recording()
     assert first != second and first.exists() and second.exists()
     assert second.name == "session-20261202-090000-2.h5"
+
+
+def test_an_unchanged_treatment_does_not_split_the_segment(session):
+    session.start_recording()
+    session.feed(0.3)
+    session.set_treatment(session.treatment)
+    session.set_treatment(Treatment(session.treatment.target, "left"))  # equal: no change
+    session.feed(0.3)
+    recording = read_recording(session.stop_recording().path)
+    assert recording.segments["side"].tolist() == ["left"]
+
+
+def test_a_ppt_protocol_belongs_to_the_client_it_was_started_for(session):
+    session.set_treatment(Treatment(session.treatment.target, "left", "B-02"))
+    session.record_ppt_protocol({"sites": ["Upper trapezius"]})
+    assert session.ppt_client == "B-02"
+    session.set_treatment(Treatment(session.treatment.target, "left", "C-03"))
+    assert session.ppt_client != session.treatment.client

@@ -110,7 +110,7 @@ def test_the_safety_maximum_stops_a_trial_without_a_threshold() -> None:
     t = np.arange(0, 30, 0.01)
     (trial,) = TrialDetector(PptSettings(safety_max_kpa=600)).feed(t, 50.0 * t)
     assert trial.stop_source is StopSource.SAFETY and math.isnan(trial.threshold_kpa)
-    assert "safety maximum of 600 kPa" in trial.reason
+    assert "safety maximum of 600\u202fkPa" in trial.reason
     assert trial.t_stop == pytest.approx(12.0, abs=0.011)
 
 
@@ -121,7 +121,7 @@ def test_slow_ramps_are_flagged_and_tremor_at_low_pressure_is_no_release() -> No
     (trial,) = TrialDetector().feed(t, kpa)
     assert trial.stop_source is StopSource.RELEASE
     assert trial.threshold_kpa == pytest.approx(kpa[t <= 15].max())
-    assert "40% too slow" in trial.reason
+    assert "40\u202f% too slow" in trial.reason
 
 
 def test_blocks_may_split_a_trial_anywhere() -> None:

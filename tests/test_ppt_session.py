@@ -199,7 +199,7 @@ def test_asymmetry_names_the_lower_side() -> None:
     measure(session, t, 250)
     left, right = session.results()
     assert left.asymmetry_pct == pytest.approx(20, abs=1)
-    assert left.asymmetry_text() == "20 % (left lower)" == right.asymmetry_text()
+    assert left.asymmetry_text() == "20\u202f% (left lower)" == right.asymmetry_text()
 
 
 def test_results_not_exported_are_known() -> None:
@@ -221,7 +221,7 @@ def test_export_header_says_what_was_not_recorded_and_the_name_is_suggested(tmp_
     assert header["client"] == "C-7" and header["examiner"] == NOT_RECORDED
     assert header["serial"] == header["calibration"] == NOT_RECORDED
     assert header["threshold"] == "mean of all trials"
-    assert "50 kPa/s" in session.describe_text()
+    assert "50\u202fkPa/s" in session.describe_text()
     path = suggested_path(tmp_path, {"client": "C/7", "date": "2026-12-02 10:30"}, "csv")
     assert path == tmp_path / "ppt-C_7-2026-12-02_10_30.csv"
     assert suggested_path(None, {}, "pdf").parent == Path.home()

@@ -79,14 +79,14 @@ def test_segment_figures_in_the_table(review: ReviewTab, tmp_path: Path, area: f
         "deep",
         "100–200",
         "1:00",
-        "40 s",
-        "100 %",
+        "40\u202fs",
+        "100\u202f%",
         "150",
         "150",
-        "0.0 %",
-        "40 s",
+        "0.0\u202f%",
+        "40\u202fs",
     ]
-    assert rows[1][5:] == ["40 s", "50 %", "225", "300", "33.3 %", "20 s"]
+    assert rows[1][5:] == ["40\u202fs", "50\u202f%", "225", "300", "33.3\u202f%", "20\u202fs"]
     assert "C-9" in review.title.text() and "left first" in review.title.text()
 
 

@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self.session.device_listeners.append(self.ppt.attach)
         self.ppt.trial_done.connect(self.session.record_ppt_trial)
         self.ppt.trial_withdrawn.connect(self.session.record_ppt_withdrawal)
-        self.ppt.protocol_started.connect(self.session.record_ppt_protocol)
+        self.ppt.protocol_started.connect(self._ppt_protocol_started)
         self.ppt.basis_confirmed.connect(self._use_ppt_as_basis)
         self.ppt.preferences_changed.connect(
             lambda preferences: self._remember(**AppSettings.ppt_changes(preferences))
@@ -404,8 +404,13 @@ class MainWindow(QMainWindow):
             self._warn(f"Not recording: {exc}")
             self.record_button.setChecked(False)
             return
-        if self.ppt.session is not None:  # a protocol under way: its settings go on record
-            self.session.record_ppt_protocol(self.ppt.session.describe())
+        ppt = self.ppt.session
+        if (  # this client's protocol under way: its settings go on record
+            ppt is not None
+            and not ppt.run.finished
+            and self.session.ppt_client == self.session.treatment.client
+        ):
+            self.session.record_ppt_protocol(ppt.describe())
         self.treatment.set_client_editable(False)
         self.device_panel.set_locked(True)
         self.instrument.show_recording(True)
@@ -470,6 +475,10 @@ class MainWindow(QMainWindow):
     def _play(self, cue) -> None:
         if self.player and self.sound_button.isChecked():
             self.player.play(cue)
+
+    def _ppt_protocol_started(self, description: str) -> None:
+        self.session.set_treatment(self._treatment_now())  # the client it is for
+        self.session.record_ppt_protocol(description)
 
     def _use_ppt_as_basis(self) -> None:
         self.session.set_treatment(self._treatment_now())
