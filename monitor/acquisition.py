@@ -13,19 +13,23 @@ from calibration import (
     CalibrationError,
     CalibrationStore,
     LinearCalibration,
-    still_mean,
     unit_named,
 )
 from firmware_bridge.device_info import DeviceInfo
 from firmware_bridge.protocols import baud_rate, make_decoder
 from firmware_bridge.reader import ReaderStatus, ReaderThread, StreamEvent
 from firmware_bridge.samples import SAMPLE_DTYPE
-from monitor.drift import DriftMonitor
+from monitor.drift import UNLOADED_BELOW_N, DriftMonitor
+from monitor.numbers import with_unit
 from recordings.events import EventKind
 
 #: A tare averages this much of the unloaded signal, which must hold this steady (N).
 TARE_WINDOW_S = 1.0
 TARE_MAX_SPREAD_N = 0.2
+#: A zero creeping less than this within the tare's second is as good as still: 1 kPa on a
+#: 1 cm² probe, a fifth of the drift that asks for a tare (monitor.drift). No published source.
+TARE_MAX_TREND_N = 0.1
+TARE_MIN_READINGS = 8
 
 #: A decoded block plus ``force`` in newtons: what the display and the recorder receive.
 CALIBRATED_DTYPE = np.dtype([*SAMPLE_DTYPE.descr, ("force", "<f8")])
@@ -131,14 +135,32 @@ class Acquisition:
             self._on_event(event)
 
     def tare(self, raw: np.ndarray) -> Calibration:
-        """Re-zero on ``raw``, the last second of the unloaded, still probe."""
+        """Re-zero on ``raw``, the last second of the unloaded, still probe. Refused while the
+        probe is pressed: a zero taken under load would make every later reading too low,
+        and the therapist would press harder than the screen says."""
         current = self.calibration
         if current is None:
             raise CalibrationError("there is no calibration to tare: calibrate this device first")
         force = current.apply(raw)
-        if force.size and float(np.nanstd(force)) > TARE_MAX_SPREAD_N:
+        force = force[np.isfinite(force)]
+        if force.size < TARE_MIN_READINGS:
+            raise CalibrationError("too few readings to tare; hold the probe still a moment")
+        if float(force.std()) > TARE_MAX_SPREAD_N:
             raise CalibrationError("hold the probe still and off the client to tare")
-        zero = still_mean(raw)
+        load = float(force.mean())
+        if abs(load) > UNLOADED_BELOW_N:  # zeroed under a press, every reading would be low
+            raise CalibrationError(
+                f"the probe reads {with_unit(load, 'N', 1)}: take it off the client to tare "
+                "(a zero that far off needs Calibrate…)"
+            )
+        half = force.size // 2
+        trend = abs(float(force[half:].mean() - force[:half].mean()))
+        if trend > TARE_MAX_TREND_N:
+            raise CalibrationError(
+                f"the reading is still changing ({with_unit(trend, 'N', 2)} within "
+                f"{with_unit(TARE_WINDOW_S, 's', 0)}): wait a moment, then tare"
+            )
+        zero = float(np.nanmean(raw))
         tared = current.with_zero(zero)
         self.use_calibration(tared)
         event = StreamEvent(self.session_time(), EventKind.TARE, zero, "raw value at zero load")

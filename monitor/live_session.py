@@ -236,9 +236,9 @@ class LiveSession:
         try:
             self.acquisition.tare(raw)
         except CalibrationError as exc:
-            self.messages.warn(f"Not tared: {exc}", self._clock())
+            self.messages.warn(f"Not tared: {exc}", self._clock(), topic="tare")
             return False
-        self.messages.withdraw("Not tared")  # the refusal is over: it no longer applies
+        self.messages.withdraw("tare")  # the refusal is over: it no longer applies
         self.messages.info("Tared: the unloaded probe now reads zero", self._clock())
         return True
 

@@ -34,6 +34,8 @@ class Message:
     text: str
     level: Level = Level.INFO
     at: float = 0.0  # on the board's clock
+    #: What it is about ("tare"): a newer warning on the same topic replaces the older.
+    topic: str = ""
 
     @property
     def reading_time_s(self) -> float:
@@ -53,14 +55,14 @@ class MessageBoard:
     def info(self, text: str, now: float) -> None:
         self.post(Message(text, Level.INFO, now), now)
 
-    def warn(self, text: str, now: float) -> None:
-        self.post(Message(text, Level.WARNING, now), now)
+    def warn(self, text: str, now: float, topic: str = "") -> None:
+        self.post(Message(text, Level.WARNING, now, topic), now)
 
     def post(self, message: Message, now: float) -> None:
         self.log.append(message)
         if message.level is Level.WARNING:
-            # The same warning again (a key pressed twice) moves to the front, not doubled.
-            self._warnings = [m for m in self._warnings if m.text != message.text]
+            # The same warning again (a key pressed twice), or news on its topic, replaces it.
+            self._warnings = [m for m in self._warnings if not _same(m, message)]
             self._warnings.insert(0, message)
             return
         if self._shown is not None and self._shown.text == message.text:
@@ -91,9 +93,13 @@ class MessageBoard:
         else:
             self._warnings = [m for m in self._warnings if m is not message]
 
-    def withdraw(self, prefix: str) -> None:
+    def withdraw(self, topic: str) -> None:
         """Warnings that no longer hold (a refused tare, then one taken) go by themselves."""
-        self._warnings = [m for m in self._warnings if not m.text.startswith(prefix)]
+        self._warnings = [m for m in self._warnings if m.topic != topic]
 
     def dismiss_all(self) -> None:
         self._warnings.clear()
+
+
+def _same(old: Message, new: Message) -> bool:
+    return old.text == new.text or bool(new.topic and old.topic == new.topic)

@@ -112,11 +112,20 @@ def test_bad_loads_are_refused_and_restart_goes_back_to_them(dialog: Calibration
 
 
 def test_tare_now_zeroes_the_readout(window_on, qtbot) -> None:
-    window = window_on("steady")  # 20 N on the probe: 200 kPa
-    assert float(window.readout.value_label.text()) == pytest.approx(200, abs=1)
+    window = window_on("drift")  # the unloaded probe's zero creeps 0.1 N a second
+    qtbot.waitUntil(lambda: float(window.readout.value_label.text()) >= 2, timeout=5000)
     qtbot.keyClick(window, "t")
     qtbot.waitUntil(lambda: abs(float(window.readout.value_label.text())) <= 1, timeout=3000)
-    assert window.message_line.note_label.text().startswith("Tared")
+    assert window.message_line.note_label.toolTip().startswith("Tared")
+
+
+def test_tare_is_refused_while_the_probe_is_pressed(window_on, qtbot) -> None:
+    window = window_on("steady")  # 20 N on the probe, still: a press, not a zero
+    qtbot.keyClick(window, "t")
+    warning = window.message_line.warning_label.toolTip()
+    assert "Not tared: the probe reads 20.0\u202fN: take it off the client" in warning
+    qtbot.wait(300)
+    assert float(window.readout.value_label.text()) == pytest.approx(200, abs=1)
 
 
 def test_tare_refuses_a_moving_or_uncalibrated_signal() -> None:
@@ -129,6 +138,9 @@ def test_tare_refuses_a_moving_or_uncalibrated_signal() -> None:
     pressing = -52000 + np.linspace(0, 12345, 1000) + rng.normal(0, 30, 1000)
     with pytest.raises(CalibrationError, match="hold the probe still"):
         acquisition.tare(pressing)
+    held = -52000 + 1234.5 * 5 + rng.normal(0, 30, 1000)  # still, but 5 N on it
+    with pytest.raises(CalibrationError, match=r"reads 5.0\u202fN: take it off the client"):
+        acquisition.tare(held)
     assert acquisition.calibration is calibration  # nothing changed
 
 

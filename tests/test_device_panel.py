@@ -201,5 +201,5 @@ def test_a_mistyped_protocol_is_named_and_the_device_stays(open_window, qtbot) -
     window = open_window("steady")
     before = window.acquisition
     window.switch_device("/dev/ttyUSB0", "mark10:colour=red")
-    assert "mark10 has no option 'colour'" in window.message_line.warning_label.text()
+    assert "mark10 has no option 'colour'" in window.message_line.warning_label.toolTip()
     assert window.acquisition is before and before.reader.is_alive()

@@ -257,3 +257,16 @@ def test_a_ppt_protocol_belongs_to_the_client_it_was_started_for(session):
     assert session.ppt_client == "B-02"
     session.set_treatment(Treatment(session.treatment.target, "left", "C-03"))
     assert session.ppt_client != session.treatment.client
+
+
+def test_refused_tares_do_not_pile_up():
+    board = MessageBoard()
+    for reading in ("20.0", "19.8", "20.3"):
+        board.warn(f"Not tared: the probe reads {reading} N", now=0.0, topic="tare")
+    board.warn("Stop recording to change device", now=0.0)
+    assert [m.text for m in board.warnings] == [
+        "Stop recording to change device",
+        "Not tared: the probe reads 20.3 N",
+    ]
+    board.withdraw("tare")
+    assert [m.text for m in board.warnings] == ["Stop recording to change device"]

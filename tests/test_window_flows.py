@@ -94,11 +94,11 @@ def test_a_refused_tare_stays_readable_until_dismissed(open_window, qtbot):
     focus_on(window, qtbot)
     qtbot.keyClick(window, "t")
     assert window.message_line.warning_label.isVisible()
-    assert "Not tared" in window.message_line.warning_label.text()
+    assert "Not tared" in window.message_line.warning_label.toolTip()
     window.mark("marker")  # more messages come, and the status line updates every second
     qtbot.wait(2500)
-    assert "Not tared" in window.message_line.warning_label.text()
-    assert window.message_line.note_label.text() == "Marker: marker"
+    assert "Not tared" in window.message_line.warning_label.toolTip()
+    assert window.message_line.note_label.toolTip() == "Marker: marker"
     qtbot.keyClick(window, "d", Qt.KeyboardModifier.ControlModifier)
     qtbot.wait(120)
     assert not window.message_line.warning_label.isVisible()
@@ -174,7 +174,7 @@ def test_a_theme_change_applies_at_once(open_window, qtbot):
         window.theme_box.activated.emit(window.theme_box.currentIndex())
         assert theme.theme_name() == "light"
         assert QApplication.palette().window().color() == theme.THEMES["light"].background
-        assert "next start" not in window.message_line.note_label.text()
+        assert "next start" not in window.message_line.note_label.toolTip()
         assert window._settings.theme == "light"
     finally:
         theme.apply_theme(QApplication.instance(), "dark")

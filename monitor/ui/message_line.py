@@ -1,9 +1,14 @@
 """Shows a ``MessageBoard``: the current note for its reading time, and the newest warning
-until the user dismisses it (a button, or Ctrl+D)."""
+until the user dismisses it (a button, or Ctrl+D).
+
+Always there, one line high, empty when there is nothing to say: a line that came and went
+with each message would move the gauge and the trace at every marker key. A text too long for
+its place is cut at the end with "…" (whole in the tooltip), never mid-letter."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from monitor.messages import Message, MessageBoard
@@ -21,9 +26,11 @@ class MessageLine(QWidget):
         self.dismiss_button.clicked.connect(self.dismiss)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.warning_label, 1)
+        row.addWidget(self.warning_label, 3)
         row.addWidget(self.dismiss_button)
-        row.addWidget(self.note_label, 1)
+        row.addWidget(self.note_label, 2)
+        self.setFixedHeight(self.dismiss_button.sizeHint().height() + 4)
+        self._texts: dict[QLabel, str] = {self.note_label: "", self.warning_label: ""}
         self._shown: tuple = ()
         self.show_at(0.0)
 
@@ -34,23 +41,38 @@ class MessageLine(QWidget):
         if shown == self._shown:
             return
         self._shown = shown
-        self.note_label.setText(note.text if note else "")
-        self.note_label.setToolTip(note.text if note else "")
+        self._set_text(self.note_label, note.text if note else "")
         self._show_warning(warnings)
-        self.setVisible(bool(note or warnings))
 
     def _show_warning(self, warnings: tuple[Message, ...]) -> None:
         self.warning_label.setVisible(bool(warnings))
         self.dismiss_button.setVisible(bool(warnings))
         if not warnings:
             return
-        more = f"   (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
-        self.warning_label.setText(f"⚠ {warnings[0].text}{more}")
-        self.warning_label.setToolTip("\n".join(m.text for m in warnings))
+        more = f"(+{len(warnings) - 1} more)  " if len(warnings) > 1 else ""
+        self._set_text(self.warning_label, f"⚠ {more}{warnings[0].text}")
+        self.warning_label.setToolTip("\n".join(f"⚠ {m.text}" for m in warnings))
         self.warning_label.setStyleSheet(
             f"background: {theme.WARNING.name()}; color: {theme.ON_ZONE.name()};"
             "font-weight: bold; padding: 4px 8px; border-radius: 4px;"
         )
+
+    def _set_text(self, label: QLabel, text: str) -> None:
+        self._texts[label] = text
+        label.setToolTip(text)
+        self._fit(label)
+
+    def _fit(self, label: QLabel) -> None:
+        width = max(label.contentsRect().width(), 1)
+        text = label.fontMetrics().elidedText(
+            self._texts[label], Qt.TextElideMode.ElideRight, width
+        )
+        label.setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        for label in self._texts:
+            self._fit(label)
 
     def dismiss(self) -> None:
         self.board.dismiss()
