@@ -48,6 +48,23 @@ def test_the_window_fits_1280x720_after_a_recording_with_a_long_path(open_window
     assert window.width() <= ROOM[0]
 
 
+def test_the_window_does_not_grow_when_a_recording_ends_or_the_simulator_steps(
+    open_window, qtbot
+):
+    window = open_window("steady")
+    before = window.minimumSizeHint().width()
+    window.record_button.click()
+    qtbot.wait(200)
+    window.record_button.click()
+    assert window.minimumSizeHint().width() == before  # the result has its room already
+    panel = window.device_panel
+    panel.profile_box.setCurrentText("weights-on-demand")
+    panel.connect_button.click()
+    qtbot.waitUntil(panel.next_weight_button.isVisible, timeout=3000)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= ROOM[0] and hint.height() <= ROOM[1]
+
+
 def test_the_first_window_fits_the_screen_and_the_next_start_remembers_it(qtbot, tmp_path):
     saved: list[bytes] = []
 

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from firmware_bridge.ports import PortInfo, serial_ports
 from firmware_bridge.protocols import DESCRIPTIONS
@@ -23,6 +23,7 @@ from firmware_bridge.sim import (
     next_weight,
     steps_on_demand,
 )
+from monitor.ui import theme
 
 SIMULATOR_LABEL = "Built-in simulator"
 #: The profiles offered, most useful first.
@@ -69,18 +70,31 @@ class DevicePanel(QWidget):
         self.rescan_button.clicked.connect(lambda: self.rescan(self.port))
         self.connect_button = QPushButton("Connect")
         self.connect_button.clicked.connect(self._connect)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.simulated_tag = QLabel("SIMULATED DEVICE")
+        self.simulated_tag.setStyleSheet(
+            f"color: {theme.ON_ZONE.name()}; background: {theme.SIMULATED.name()};"
+            "font-weight: bold; padding: 3px 8px; border-radius: 4px;"
+        )
+        # Two rows: what the device is (and the simulator's Next) above the choice of device,
+        # so the Next button does not widen a row that is full at 1280 pixels.
+        tag_row = QHBoxLayout()
+        tag_row.addStretch(1)
+        tag_row.addWidget(self.next_weight_button)
+        tag_row.addWidget(self.simulated_tag)
+        choice_row = QHBoxLayout()
         for widget in (
             QLabel("Device"),
             self.port_box,
             self.protocol_box,
             self.profile_box,
-            self.next_weight_button,
             self.rescan_button,
             self.connect_button,
         ):
-            layout.addWidget(widget)
+            choice_row.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(tag_row)
+        layout.addLayout(choice_row)
         self._connected = port
         self._simulator = _simulator_config(port)
         self.profile_box.setCurrentText(self._simulator.profile)

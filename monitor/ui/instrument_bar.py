@@ -30,7 +30,8 @@ class InstrumentBar(QWidget):
         self.record_button.setFont(font)
         self.recording_label = QLabel("not recording")
         self.recording_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.recording_label.setMaximumWidth(RECORDING_LABEL_MAX_PX)
+        # Its room is kept from the start: a result shown later does not widen the window.
+        self.recording_label.setFixedWidth(RECORDING_LABEL_MAX_PX)
         self.unit_box = QComboBox()
         self.unit_box.addItems([unit.symbol for unit in UNITS])
         self.probe_box = QComboBox()

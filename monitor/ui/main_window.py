@@ -176,11 +176,7 @@ class MainWindow(QMainWindow):
         self.sound_button.toggled.connect(self._choose_sound)
         self.device_panel = DevicePanel(self.acquisition.port, self.acquisition.decoder.name)
         self.device_panel.chosen.connect(self.switch_device)
-        self.simulated_tag = QLabel("SIMULATED DEVICE")
-        self.simulated_tag.setStyleSheet(
-            f"color: {theme.ON_ZONE.name()}; background: {theme.SIMULATED.name()};"
-            "font-weight: bold; padding: 3px 8px; border-radius: 4px;"
-        )
+        self.simulated_tag = self.device_panel.simulated_tag
         self.theme_box = QComboBox()
         self.theme_box.addItems(THEME_NAMES)
         self.theme_box.setToolTip("Colour theme: dark for a dim room, light for a bright one")
@@ -212,10 +208,7 @@ class MainWindow(QMainWindow):
         treatment = QHBoxLayout()
         treatment.addWidget(self.treatment)
         treatment.addStretch(1)
-        device = QVBoxLayout()
-        device.addWidget(self.simulated_tag, alignment=Qt.AlignmentFlag.AlignRight)
-        device.addWidget(self.device_panel)
-        treatment.addLayout(device)
+        treatment.addWidget(self.device_panel)
         context = QVBoxLayout()
         context.addLayout(treatment)
         context.addWidget(self.instrument)
