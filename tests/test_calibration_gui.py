@@ -113,7 +113,7 @@ def test_bad_loads_are_refused_and_restart_goes_back_to_them(dialog: Calibration
 
 def test_tare_now_zeroes_the_readout(window_on, qtbot) -> None:
     window = window_on("drift")  # the unloaded probe's zero creeps 0.1 N a second
-    qtbot.waitUntil(lambda: float(window.readout.value_label.text()) >= 2, timeout=5000)
+    qtbot.waitUntil(lambda: float(window.readout.value_label.text()) >= 2, timeout=15000)
     qtbot.keyClick(window, "t")
     qtbot.waitUntil(lambda: abs(float(window.readout.value_label.text())) <= 1, timeout=3000)
     assert window.message_line.note_label.toolTip().startswith("Tared")
