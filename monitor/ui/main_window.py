@@ -64,6 +64,7 @@ NOTES_SAVE_DELAY_MS = 1500  # notes are logged once typing pauses this long
 #: The first window: fits a 1280x720 screen with its frame and a panel; larger screens get
 #: what the user chose last time (the geometry is remembered).
 DEFAULT_SIZE = (1180, 660)
+SCREEN_SHARE = 0.85
 
 
 class MainWindow(QMainWindow):
@@ -566,10 +567,13 @@ Button = QMessageBox.StandardButton
 
 
 def _default_size() -> tuple[int, int]:
-    """The first window: its default size, or the screen's room when that is smaller."""
+    """The first window: most of the screen (read from across the room, bigger is better),
+    at least the default size, and never more than the screen's room."""
     screen = QGuiApplication.primaryScreen()
     width, height = DEFAULT_SIZE
     if screen is None:
         return width, height
     room = screen.availableGeometry()
+    width = max(width, round(room.width() * SCREEN_SHARE))
+    height = max(height, round(room.height() * SCREEN_SHARE))
     return min(width, room.width() - 20), min(height, room.height() - 40)
