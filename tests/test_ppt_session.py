@@ -16,7 +16,7 @@ from monitor.acquisition import CALIBRATED_DTYPE, calibration_for
 from monitor.ppt.export import NOT_RECORDED, basis_lines, export_header, suggested_path
 from monitor.ppt.protocol import PptProtocol
 from monitor.ppt.results import MEAN_OF_2_3
-from monitor.ppt.session import PptSession
+from monitor.ppt.session import Phase, PptSession
 from monitor.ppt.trial import Flag, StopSource
 
 RATE_HZ = 100.0
@@ -95,17 +95,17 @@ def test_a_hold_without_a_ramp_is_flagged() -> None:
     assert Flag.NO_RAMP in session.run.pending.trial.flags
 
 
-def test_loading_during_the_rest_is_refused_with_a_notice() -> None:
+def test_loading_during_the_rest_is_refused() -> None:
     session = session_for(trials=2, interval_s=30.0)
     _, t = measure(session, 0.0, 300)
     assert len(session.run.entries) == 1 and session.run.ready_in(t) > 25
     fed, t = measure(session, t, 300)  # 7 s after the first: too soon
     assert any(f.refused for f in fed) and not any(f.measured for f in fed)
-    assert session.notice.startswith("Resting:") and "not measured" in session.notice
+    assert session.status().phase is Phase.RESTING  # lifted again: the rest runs on
     assert len(session.run.entries) == 1
     fed, _ = measure(session, 40.0, 300)  # after the rest
     assert [len(f.measured) for f in fed if f.measured] == [1]
-    assert len(session.run.entries) == 2 and session.notice == ""
+    assert len(session.run.entries) == 2 and not session.status().alert
 
 
 def test_loading_begun_in_the_rest_is_no_trial_even_when_the_rest_ends_under_it() -> None:

@@ -14,6 +14,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from test_ppt_session import blocks, ramp
 
+from firmware_bridge.sim import SimulatorConfig, decoded_blocks
+from monitor.acquisition import CALIBRATED_DTYPE, calibration_for
 from monitor.cues import Cue
 from monitor.settings import AppSettings, PptPreferences
 from monitor.ui import settings_store
@@ -214,9 +216,12 @@ def test_loading_during_the_rest_is_refused_with_text_and_a_cue(qtbot) -> None:
     tab.start()
     t = measure(tab, 0.0, 300)
     played.clear()
-    measure(tab, t, 300)
-    assert "Resting" in tab.guide.notice_label.text() and played[0] is Cue.OVER
-    assert tab.trials.table.rowCount() == 1
+    kpa, button = ramp(300)
+    for block in blocks(kpa, t, button)[:-20]:  # loading in the rest, still on the probe
+        tab.feed(block)
+    tab.refresh()
+    assert tab.guide.status_label.text().startswith("Not measured: loading began during the rest")
+    assert played == [Cue.OVER] and tab.trials.table.rowCount() == 1
 
 
 def test_nothing_is_measured_after_the_protocol(qtbot) -> None:
@@ -254,7 +259,7 @@ def test_trials_2_3_needs_three_trials(qtbot) -> None:
     tab, _, _ = make_tab(qtbot)
     set_up(tab, trials=2)
     tab.setup.mean_box.setCurrentIndex(tab.setup.mean_box.findData("2-3"))
-    assert not tab.start() and "needs 3 trials" in tab.guide.next_label.text()
+    assert not tab.start() and "needs 3 trials" in tab.guide.reply_label.text()
     tab.setup.trials_box.setValue(3)
     assert tab.start()
     measure_all(tab, 200, 300, 320)
@@ -365,3 +370,57 @@ def test_the_guide_writes_its_numbers_through_numbers(qtbot) -> None:
     assert guide.pressure_label.text() == "0\u202fkPa"
     guide.show_pressure(float("nan"))
     assert guide.pressure_label.text() == "—"
+
+
+def walk_simulated(tab: PptTab, rest: int, until_s: float) -> list[tuple[float, str, str, bool]]:
+    """The simulator's examiner (a 4 s rest, every 4th ramp 50 % too fast) on its virtual
+    clock against our ``rest``, both sides, 3 trials; the screen refreshed after every block.
+    After each: (pressure, the big place, the status line, a flagged trial's question shown)."""
+    set_up(tab, trials=3, rest=rest, sides="left and right")
+    assert tab.start()
+    info, decoded, _ = decoded_blocks(
+        SimulatorConfig(rate_hz=200, profile="ppt", seed=3), until_s, 0.05
+    )
+    calibration = calibration_for(info)
+    guide, seen = tab.guide, []
+    for block in decoded:
+        out = np.zeros(block.size, dtype=CALIBRATED_DTYPE)
+        out["t"], out["flags"] = block["t_device"], block["flags"]
+        out["force"] = calibration.apply(block["raw"])
+        tab.feed(out)
+        tab.refresh()
+        asked = not guide.repeat_button.isHidden()
+        kpa = float(out["force"][-1] * 10)  # 1 cm²: 10 kPa per N
+        seen.append((kpa, guide.rate_label.text(), guide.status_label.text(), asked))
+    return seen
+
+
+def test_the_guide_never_says_ready_while_loaded_and_says_a_refusal_while_it_lasts(
+    qtbot,
+) -> None:
+    """The walk's case: our rest 5 s, the examiner's 4 s, so every other ramp begins in the
+    rest. "ready: load" showed through such a ramp's climb to 284 kPa, with no notice; now the
+    refusal is said (and cued) from its start until the probe is lifted, and then "ready"."""
+    tab, played, _ = make_tab(qtbot)
+    seen = walk_simulated(tab, rest=5, until_s=40.0)
+    assert [round(kpa) for kpa, big, _, _ in seen if big == "ready: load" and kpa >= 10] == []
+    refused = [i for i, (_, _, words, _) in enumerate(seen) if words.startswith("Not measured")]
+    assert refused and Cue.OVER in played
+    first = refused[0]
+    lifted = next(i for i in range(first, len(seen)) if seen[i][0] < 10)
+    assert refused[: lifted - first] == list(range(first, lifted))  # kept while it lasts
+    assert seen[lifted - 1][1:3] == (
+        "lift probe",
+        "Not measured: loading began during the rest. Lift the probe, then load.",
+    )
+    assert seen[lifted][1] == "ready: load"
+
+
+def test_a_flagged_trial_shows_its_question_not_ready(qtbot) -> None:
+    """Our rest 3 s: the simulator's 4th ramp (too fast) waits for Repeat or Keep; the big
+    place asks, never "ready: load", until the examiner's next ramp repeats it."""
+    tab, _, _ = make_tab(qtbot)
+    seen = walk_simulated(tab, rest=3, until_s=60.0)
+    asked = [(big, words) for _, big, words, waiting in seen if waiting]
+    assert asked and all(big != "ready: load" for big, _ in asked)
+    assert ("repeat/keep?", "Repeat the flagged trial or keep it.") in asked

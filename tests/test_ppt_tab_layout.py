@@ -4,6 +4,7 @@ none squeezed below what it needs."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QWidget
@@ -93,6 +94,8 @@ def test_the_plot_keeps_its_width_when_the_guide_starts(open_window, qtbot) -> N
 
     before = places()
     set_up_one(tab)
+    for block in blocks(np.zeros(10), -0.1):  # the probe off
+        tab.feed(block)
     tab.refresh()
     qtbot.wait(50)
     assert tab.guide.rate_label.text() == "ready: load"

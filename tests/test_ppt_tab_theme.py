@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
@@ -45,7 +46,7 @@ def drawn(tab: PptTab) -> dict[str, tuple[QColor, QColor]]:
         "target line": (tab.plot.target_curve.opts["pen"].color(), plot),
         "axis numbers": (tab.plot.getAxis("left").textPen().color(), plot),
         "pace words": (style_colour(tab.guide.pace_label), theme.background()),
-        "notice": (style_colour(tab.guide.notice_label), theme.background()),
+        "status": (style_colour(tab.guide.status_label), theme.background()),
         "flag": (style_colour(tab.guide.flag_label), theme.background()),
     }
 
@@ -64,7 +65,7 @@ def test_a_theme_change_applies_at_once(themed_app, qtbot, name: str) -> None:
         "target line": c.inside.name(),
         "axis numbers": c.muted.name(),
         "pace words": c.over.name(),
-        "notice": c.alert.name(),
+        "status": c.foreground.name(),
         "flag": c.alert.name(),
     }
 
@@ -80,7 +81,7 @@ def test_what_the_tab_draws_reaches_wcag_aa(themed_app, qtbot, name: str) -> Non
         ("pressure line", *colours["pressure line"], GRAPHIC),
         ("target line", *colours["target line"], GRAPHIC),
         ("axis numbers", *colours["axis numbers"], TEXT),
-        ("notice", *colours["notice"], TEXT),
+        ("status", *colours["status"], TEXT),
         ("flag", *colours["flag"], TEXT),
         ("pressure, rate and next-step words", c.foreground, c.background, TEXT),
         *((f"pace {pace.name}", pace_colour(pace), c.background, TEXT) for pace in Pace),
@@ -91,3 +92,27 @@ def test_what_the_tab_draws_reaches_wcag_aa(themed_app, qtbot, name: str) -> Non
         if contrast(fore, back) < needed
     ]
     assert low == []
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_a_refusal_is_said_in_the_alert_colour_of_the_theme_in_force(themed_app, qtbot, name):
+    other = "dark" if name == "light" else "light"
+    theme.apply_theme(themed_app, other)
+    tab, _, _ = make_tab(qtbot)
+    set_up(tab, trials=2, rest=30)
+    assert tab.start()
+    kpa, button = ramp(300)
+    for block in blocks(kpa, 0.0, button):
+        tab.feed(block)
+    for block in blocks(kpa, kpa.size / 100, button)[:-20]:  # loading in the rest
+        tab.feed(block)
+    tab.refresh()
+    assert tab.guide.status_label.text().startswith("Not measured")
+    theme.apply_theme(themed_app, name)
+    c = theme.THEMES[name]
+    assert style_colour(tab.guide.status_label).name() == c.alert.name()
+    for block in blocks(np.zeros(10), 2 * kpa.size / 100):  # lifted: the rest, in plain words
+        tab.feed(block)
+    tab.refresh()
+    assert tab.guide.status_label.text().startswith("Resting: ")
+    assert style_colour(tab.guide.status_label).name() == c.foreground.name()

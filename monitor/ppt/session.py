@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -40,6 +41,52 @@ from monitor.ppt.trial import (
 #: The guide looks back this far at most (its window is 0.25-1 s).
 GUIDE_HISTORY_S = 1.0
 KPA = unit_named("kPa")
+
+
+class Phase(Enum):
+    """Where the protocol is, as the examiner must know it before pressing."""
+
+    NO_DATA = "no data"  # no reading from the device yet
+    LOADING = "loading"  # a trial is under way
+    REFUSED = "refused"  # loaded during the rest: not measured until the probe is lifted
+    DECIDE = "decide"  # a flagged trial awaits Repeat or Keep
+    RESTING = "resting"  # the rest between trials
+    LIFT = "lift"  # the rest is over, but the probe is still on from before
+    READY = "ready"  # the probe is off and the rest over: load now
+    COMPLETE = "complete"
+
+
+#: What the guide's big place says in each phase (a rate while loading, the rest left while
+#: resting); every one of them fits its width.
+PHASE_WORDS = {
+    Phase.NO_DATA: "no data",
+    Phase.REFUSED: "lift probe",
+    Phase.DECIDE: "repeat/keep?",
+    Phase.LIFT: "lift probe",
+    Phase.READY: "ready: load",
+    Phase.COMPLETE: "complete",
+}
+
+
+@dataclass(frozen=True)
+class Status:
+    """What is true now, in the guide's words: ``short`` for its big place, ``words`` for the
+    line that says why and what to do."""
+
+    phase: Phase
+    short: str
+    words: str
+    rest_left_s: float = 0.0
+
+    @property
+    def alert(self) -> bool:
+        """A refusal: shown in the alert colour while it lasts."""
+        return self.phase is Phase.REFUSED
+
+
+def rest_words(seconds: float) -> str:
+    """The rest left, in whole seconds rounded up: never "0 s" while resting."""
+    return numbers.with_unit(math.ceil(seconds), "s", 0)
 
 
 @dataclass(frozen=True)
@@ -76,7 +123,6 @@ class PptSession:
         self._rows: list[tuple] = []  # rows for the recording, not yet taken
         self._changes = 0  # every change to what was measured
         self._exported_at = 0
-        self.notice = ""  # why the last loading was refused, until the next trial
 
     # --- the stream -------------------------------------------------------------------
 
@@ -117,18 +163,10 @@ class PptSession:
                 measured.append(entry)
                 if trial.accepted:
                     self._record(entry)
-                self.notice = ""
                 self._changes += 1
             if self.run.finished:
                 break
-        refused = self.detector.refusals > refusals
-        if refused:
-            left = self.run.ready_in(self.now)
-            self.notice = (
-                f"Resting: {numbers.with_unit(left, 's', 0)} left. Lift the probe: "
-                "loading during the rest is not measured."
-            )
-        return Fed(measured, refused)
+        return Fed(measured, self.detector.refusals > refusals)
 
     def _keep_recent(self, t: np.ndarray, kpa: np.ndarray) -> None:
         """The trial under way (for its plot and trace), else the last second."""
@@ -178,6 +216,47 @@ class PptSession:
         return rows
 
     # --- what is shown ----------------------------------------------------------------
+
+    def phase(self) -> Phase:
+        """Where the protocol is now. Ready only when loading now would be measured: the
+        rest is over, no flagged trial waits, and the probe was seen off since the last
+        trial (or refusal, or the start)."""
+        run, detector = self.run, self.detector
+        checks = (
+            (run.finished, Phase.COMPLETE),
+            (detector.loading, Phase.LOADING),
+            (not self._recent_t.size, Phase.NO_DATA),
+            (detector.refused_load, Phase.REFUSED),
+            (run.pending is not None, Phase.DECIDE),
+            (run.ready_in(self.now) > 0, Phase.RESTING),
+            (detector.awaiting_unload, Phase.LIFT),
+        )
+        return next((phase for hit, phase in checks if hit), Phase.READY)
+
+    def status(self) -> Status:
+        """The phase, and what the examiner is to do in it, in words."""
+        phase = self.phase()
+        left = self.run.ready_in(self.now)
+        lift = "Lift the probe, then load: a trial starts from the probe off"
+        if left > 0:
+            off = "lift the probe" if self.detector.awaiting_unload else "keep the probe off"
+            resting = f"Resting: {rest_words(left)} left — {off}"
+        else:
+            resting = lift if self.detector.awaiting_unload else ""
+        then = f" ({rest_words(left)} of rest left)" if left > 0 else ", then load"
+        words = {
+            Phase.COMPLETE: "",
+            Phase.LOADING: "Measuring: stop (Space) when the subject says “now”.",
+            Phase.NO_DATA: "No readings from the device yet.",
+            Phase.REFUSED: f"Not measured: loading began during the rest. Lift the probe{then}.",
+            Phase.DECIDE: "Repeat the flagged trial or keep it"
+            + (f". {resting}." if resting else "."),
+            Phase.RESTING: f"{resting}.",
+            Phase.LIFT: f"{lift}.",
+            Phase.READY: "Ready: load the probe now.",
+        }[phase]
+        short = f"rest {rest_words(left)}" if phase is Phase.RESTING else PHASE_WORDS.get(phase, "")
+        return Status(phase, short, words, left)
 
     def guide_frame(self) -> GuideFrame:
         if self.run.finished:

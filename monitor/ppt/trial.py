@@ -188,7 +188,11 @@ class TrialDetector:
         self._p: list[np.ndarray] = []
         self._peak = -np.inf  # the trial's highest pressure so far
         self._start: float | None = None
-        self._waiting_for_unload = False
+        #: A trial starts only from the probe off: at the start of a protocol (the probe may
+        #: already be pressed), after a stop and after a refused loading, the probe must be
+        #: seen below ``start_kpa`` first.
+        self._waiting_for_unload = True
+        self._refused_load = False  # the load not yet lifted began during the rest
         self._stop_requested: float | None = None
         #: Loading that begins before this (session time, s) is refused: the rest between
         #: trials. The probe must then come off before a trial can begin.
@@ -198,6 +202,17 @@ class TrialDetector:
     @property
     def loading(self) -> bool:
         return self._start is not None
+
+    @property
+    def awaiting_unload(self) -> bool:
+        """The probe has not been seen off since the start, the last stop or a refusal: no
+        trial can begin until it is."""
+        return self._waiting_for_unload
+
+    @property
+    def refused_load(self) -> bool:
+        """The load on the probe now began during the rest and is not being measured."""
+        return self._refused_load
 
     @property
     def loading_since(self) -> float | None:
@@ -223,7 +238,7 @@ class TrialDetector:
                 if off.size == 0:
                     return done
                 i += int(off[0])
-                self._waiting_for_unload = False
+                self._waiting_for_unload = self._refused_load = False
             if not self.loading:
                 rise = np.flatnonzero(pressure_kpa[i:] >= start)
                 if rise.size == 0:
@@ -231,7 +246,7 @@ class TrialDetector:
                 i += int(rise[0])
                 if t[i] < self.not_before:
                     self.refusals += 1
-                    self._waiting_for_unload = True
+                    self._waiting_for_unload = self._refused_load = True
                     continue
                 self._start = float(t[i])
             trial, used = self._continue(t[i:], pressure_kpa[i:], button[i:])

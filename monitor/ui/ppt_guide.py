@@ -21,22 +21,23 @@ from PySide6.QtWidgets import (
 
 from monitor import numbers
 from monitor.feedback import Zone
-from monitor.ppt.session import PptSession
+from monitor.ppt.session import PHASE_WORDS, PptSession, Status, rest_words
 from monitor.ppt.trial import Pace
 from monitor.ui import theme
 
 #: Each pace in a zone's colour and words' sense: too slow is under, too fast is over. The
 #: colour itself is read from the theme in force when it is shown (``pace_colour``).
 PACE_ZONES = {Pace.SLOW: Zone.UNDER, Pace.ON: Zone.IN, Pace.FAST: Zone.OVER}
-READY, COMPLETE = "ready: load", "complete"
-#: Everything the rate's place says at its widest: a rate while loading, else the rest left,
-#: that loading may start, or the end.
+#: Everything the rate's place says at its widest: a rate while loading, else the rest left
+#: or what the phase asks (lift the probe, decide, load, done).
 RATE_WORDS = (
     numbers.with_unit(888, "kPa/s", 0),
-    f"rest {numbers.with_unit(888, 's', 0)}",
-    READY,
-    COMPLETE,
+    f"rest {rest_words(888)}",
+    *PHASE_WORDS.values(),
 )
+#: The status line's room, in lines: its longest words (a refusal) take two at 1280x720, and
+#: the guide below does not move when they come and go.
+STATUS_LINES = 2
 
 
 def pace_colour(pace: Pace) -> QColor:
@@ -99,8 +100,14 @@ class GuidePanel(QWidget):
         self.pace_label = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter)
         self.next_label = QLabel("Choose sites and start the protocol.")
         self.next_label.setWordWrap(True)
-        self.notice_label = QLabel()  # loading refused during the rest
-        self.notice_label.setWordWrap(True)
+        self.reply_label = QLabel()  # the answer to the examiner's last action
+        self.reply_label.setWordWrap(True)
+        # What is true now (resting, lift the probe, refused, decide, ready), in the alert
+        # colour while a loading is refused.
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setMinimumHeight(STATUS_LINES * self.status_label.fontMetrics().height())
+        self._status_alert = False
         self.flag_label = QLabel()
         self.flag_label.setWordWrap(True)
         self.stop_button = QPushButton("Stop: pain now (Space)")
@@ -134,7 +141,8 @@ class GuidePanel(QWidget):
         side = QVBoxLayout(self)
         side.setContentsMargins(0, 0, 0, 0)  # the tab's margins are the panel's
         side.addWidget(self.next_label)
-        side.addWidget(self.notice_label)
+        side.addWidget(self.reply_label)
+        side.addWidget(self.status_label)
         side.addLayout(guide)
         side.addWidget(self.stop_button)
         side.addWidget(self.flag_label)
@@ -147,17 +155,28 @@ class GuidePanel(QWidget):
     def restyle(self) -> None:
         """Every colour held in a style sheet, from the theme in force (the labels follow
         the palette by themselves)."""
-        alert = theme.alert().name()
-        self.notice_label.setStyleSheet(f"color: {alert}; font-weight: bold;")
-        self.flag_label.setStyleSheet(f"color: {alert};")
+        self.flag_label.setStyleSheet(f"color: {theme.alert().name()};")
         self._paint_pace()
+        self._paint_status()
 
     def say(self, text: str) -> None:
-        self.next_label.setText(text)
+        """The answer to an action (not started, not exported, choose a trial first) under
+        the next step, which stays; it goes with the next change."""
+        self.reply_label.setText(text)
 
-    def show_notice(self, text: str) -> None:
-        """A refusal to act on now ("" for none), in the alert colour."""
-        self.notice_label.setText(text)
+    def show_status(self, status: Status) -> None:
+        """What is true now: in the big place (unless a rate is shown there) and in words."""
+        if status.short:
+            self.rate_label.setText(status.short)
+        self.status_label.setText(status.words)
+        if status.alert != self._status_alert:
+            self._status_alert = status.alert
+            self._paint_status()
+
+    def _paint_status(self) -> None:
+        colour = theme.alert() if self._status_alert else theme.foreground()
+        weight = "bold" if self._status_alert else "normal"
+        self.status_label.setStyleSheet(f"color: {colour.name()}; font-weight: {weight};")
 
     def show_pace(self, pace: Pace | None) -> bool:
         """The pace in words, in its zone's colour; whether it changed (a style sheet is
@@ -181,23 +200,13 @@ class GuidePanel(QWidget):
     def show_pressure(self, kpa: float) -> None:
         self.pressure_label.setText(numbers.pressure(kpa))
 
-    def show_rest(self, session: PptSession) -> bool:
-        """Between trials: the rest left, or that loading may start (then True), or that
-        all is done."""
-        if session.run.finished:
-            self.rate_label.setText(COMPLETE)
-            return False
-        rest = session.run.ready_in(session.now) if math.isfinite(session.now) else 0
-        self.rate_label.setText(f"rest {numbers.with_unit(rest, 's', 0)}" if rest > 0 else READY)
-        return rest <= 0
-
     def show_rate(self, rate_kpa_s: float) -> None:
         self.rate_label.setText(numbers.with_unit(rate_kpa_s, "kPa/s", 0))
 
     def show_step(self, session: PptSession) -> None:
         """What comes next: the planned trial, the flagged one's question, or the end."""
         run = session.run
-        self.show_notice(session.notice)
+        self.say("")
         pending = run.pending
         self.show_decision(pending is not None)
         if pending is not None:
@@ -210,11 +219,13 @@ class GuidePanel(QWidget):
             self.flag_label.setText("")
         self.stop_button.setEnabled(not run.finished)
         if run.finished:
-            self.say("Protocol complete: see the results below. Nothing more is measured.")
+            self.next_label.setText(
+                "Protocol complete: see the results below. Nothing more is measured."
+            )
         else:
             planned = run.current
             rate = numbers.as_given(run.protocol.rate_kpa_s, "kPa/s")
-            self.say(
+            self.next_label.setText(
                 f"Now: {planned.site}, {planned.side}, trial {planned.trial} of "
                 f"{run.protocol.trials_per_site} at {rate}"
             )

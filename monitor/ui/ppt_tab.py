@@ -26,7 +26,7 @@ from monitor.cues import Cue
 from monitor.ppt.export import basis_lines, export_header, suggested_path, write_results_csv
 from monitor.ppt.protocol import Entry
 from monitor.ppt.results import MEAN_RULES, ResultRow, load_references
-from monitor.ppt.session import PptSession
+from monitor.ppt.session import Phase, PptSession
 from monitor.ppt.trial import Pace, StopSource
 from monitor.settings import PptPreferences
 from monitor.ui.ppt_guide import GuidePanel, LivePlot
@@ -298,17 +298,14 @@ class PptTab(QWidget):
         if session is None:
             return
         self.guide.show_pressure(session.current_kpa)
-        frame = session.guide_frame()
-        if frame.pace is None:
-            if self.guide.show_rest(session) and session.notice:  # the rest is over
-                session.notice = ""
-                self.guide.show_notice("")
-            self.guide.show_pace(None)
-            return
-        self.guide.show_rate(frame.rate_kpa_s)
+        status = session.status()
+        self.guide.show_status(status)
+        frame = session.guide_frame()  # no rate and no pace unless a trial is loading
+        if status.phase is Phase.LOADING:
+            self.guide.show_rate(frame.rate_kpa_s)
+            self.plot.show_trial(session)
         if self.guide.show_pace(frame.pace) and frame.pace in PACE_CUES:
             self._play(PACE_CUES[frame.pace])
-        self.plot.show_trial(session)
 
     # --- export -------------------------------------------------------------------------
 
