@@ -13,6 +13,7 @@ from calibration import Unit, convert, to_display, unit_named
 from monitor.feedback import Zone, classify
 from monitor.hold_timer import HoldState, HoldTimer
 from monitor.live_buffer import LiveBuffer
+from monitor.markers import MARKER_KEYS
 from monitor.numbers import span
 from monitor.targets import BandError, Target, TargetBand
 
@@ -22,6 +23,8 @@ SMOOTHING_S = 0.15  # the readout averages this much, so tremor does not make di
 #: stopped): the readout says NO SIGNAL rather than show the last value as if it were now.
 STALE_AFTER_S = 1.0
 GAUGE_HEADROOM = 1.5  # the gauge reaches this far above the band's top
+#: The trace reaches this far beyond its highest (and lowest, below zero) point shown.
+TRACE_HEADROOM = 1.1
 #: The trace's points until the window says how wide it is: min/max pairs, so peaks stay
 #: visible while redrawing stays cheap at any sample rate (the stroke is the largest cost of
 #: a frame). The window asks for one pair per 2 pixels, its pen's width (``trace_points``).
@@ -37,10 +40,27 @@ class MarkerKind(Enum):
     SIDE = "side"  # the treatment moved to the other side
 
 
+#: A marker key's label -> its key: the shortest name a crowded trace gives that marker.
+_KEY_OF = {label: key for key, label in MARKER_KEYS.items()}
+
+
 class Marker(NamedTuple):
     t: float  # session time in the view; s before the newest sample in a frame
     label: str
     kind: MarkerKind = MarkerKind.NOTE
+
+    def forms(self) -> tuple[str, ...]:
+        """The label as the trace can show it, longest first: whole, its first word, and its
+        marker key (the side's letter), so a crowded trace shortens labels, not drops them."""
+        words = self.label.split()
+        if self.kind is MarkerKind.SIDE:  # "side: left" -> "SIDE: LEFT", "LEFT", "L"
+            side = words[-1].upper() if words else ""
+            forms = (self.label.upper(), side, side[:1])
+        else:
+            key = _KEY_OF.get(self.label)
+            shortest = key if key is not None else f"{self.label[:1]}…"
+            forms = (self.label, words[0] if words else "", shortest)
+        return tuple(dict.fromkeys(form for form in forms if form))
 
 
 @dataclass(frozen=True)
@@ -56,6 +76,9 @@ class LiveFrame:
     markers: tuple[Marker, ...] = ()  # their times in s before the newest sample
     band_problem: str = ""  # why there is no band (a relative band without the client's PPT)
     band_label: str = ""  # the band in ``unit`` with its symbol, e.g. "12.0–17.0 N"
+    #: The trace's y range in ``unit``: the band and all the trace shows, with headroom; None
+    #: for 0 to ``scale_max`` (a frame without the trace).
+    trace_range: tuple[float, float] | None = None
 
 
 _NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -161,18 +184,21 @@ class LiveView:
         trace_t, trace_force = (
             self.buffer.envelope(self.window_s, self.trace_points) if with_trace else (t[:0], t[:0])
         )
+        value = to_display(trace_force, self.unit, self.probe_area_cm2)
+        scale_max = self._scale_max(band_in_unit, current_n)
         return LiveFrame(
             t=trace_t - trace_t[-1] if trace_t.size else trace_t,
-            value=to_display(trace_force, self.unit, self.probe_area_cm2),
+            value=value,
             current=float(to_display(current_n, self.unit, self.probe_area_cm2)),
             zone=self._zone,
             band=band_in_unit,
-            scale_max=self._scale_max(band_in_unit, current_n),
+            scale_max=scale_max,
             unit=self.unit,
             hold=hold,
             markers=markers,
             band_problem=band_problem,
             band_label=self.band_label(),
+            trace_range=trace_range(value, scale_max) if with_trace else None,
         )
 
     def band_label(self) -> str:
@@ -202,3 +228,18 @@ class LiveView:
         floor = self._kpa_to_unit(500.0)
         current = float(to_display(current_n, self.unit, self.probe_area_cm2))
         return nice_ceiling(max(floor, current * GAUGE_HEADROOM if math.isfinite(current) else 0))
+
+
+def trace_range(values: np.ndarray, scale_max: float) -> tuple[float, float]:
+    """The trace's y range: at least 0 to ``scale_max`` (the gauge's, which holds the band),
+    widened to a round number with headroom past the highest and the lowest value shown, so a
+    press beyond the gauge's top, or a reading below zero, stays on the plot."""
+    finite = values[np.isfinite(values)] if values.size else values
+    if not finite.size:
+        return 0.0, scale_max
+    high, low = float(finite.max()), float(finite.min())
+    top = max(scale_max, nice_ceiling(high * TRACE_HEADROOM))
+    # Noise a hair below zero stays inside the plot's own padding; a real negative reading
+    # (a tare taken under load) gets room of its own.
+    bottom = -nice_ceiling(-low * TRACE_HEADROOM) if low < -0.02 * scale_max else 0.0
+    return bottom, top

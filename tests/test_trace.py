@@ -15,7 +15,7 @@ from monitor.live_buffer import LiveBuffer
 from monitor.live_view import LiveFrame, LiveView, Marker, MarkerKind
 from monitor.targets import BandSpec, Target
 from monitor.ui import theme
-from monitor.ui.trace_plot import TracePlot, free_row
+from monitor.ui.trace_plot import TracePlot
 
 
 @pytest.fixture
@@ -87,19 +87,26 @@ def test_marker_labels_a_fraction_of_a_second_apart_do_not_overlap(trace, qtbot)
         assert item.label.sceneBoundingRect().right() == pytest.approx(line_x, abs=3)
 
 
-def test_labels_that_fit_in_no_row_are_left_out_and_their_lines_stay(trace, qtbot) -> None:
-    trace.resize(900, 140)  # room for two rows
+def test_labels_with_no_room_are_shortened_not_left_out(trace, qtbot) -> None:
+    trace.resize(900, 140)  # room for three rows
     qtbot.wait(20)
-    markers = tuple(Marker(-2.0 - 0.05 * i, f"trigger point found {i}") for i in range(12))
+    labels = ("trigger point found", "referred pain", "release felt", "client discomfort")
+    markers = tuple(Marker(-2.0 - 0.15 * i, labels[i % 4]) for i in range(6))
     trace.show_frame(_frame(markers))
     qtbot.wait(10)
     rects = _label_rects(trace)
     for a, b in itertools.combinations(rects, 2):
         assert not a.intersects(b), (a, b)
-    shown = [item.marker.label for item in trace._markers if item.label.isVisible()]
-    assert shown[:1] == ["trigger point found 0"]  # the newest keeps its label
-    assert 1 <= len(shown) < 12
+    shown = {item.marker: _text(item) for item in trace._markers if item.label.isVisible()}
+    assert len(shown) == 6  # every label, shortened: "trigger", then its key "1"
+    assert all(text in marker.forms() for marker, text in shown.items())
+    assert shown[markers[0]] == "trigger point found"  # the newest keeps its words
+    assert "1" in shown.values()
     assert all(item.line.isVisible() for item in trace._markers)
+
+
+def _text(item) -> str:
+    return item.label.textItem.toPlainText()
 
 
 def test_labels_stay_apart_after_a_resize(trace, qtbot) -> None:
@@ -109,13 +116,6 @@ def test_labels_stay_apart_after_a_resize(trace, qtbot) -> None:
     qtbot.wait(20)
     for a, b in itertools.combinations(_label_rects(trace), 2):
         assert not a.intersects(b)
-
-
-def test_free_row_takes_the_first_row_clear_of_the_span() -> None:
-    taken = [[(0.0, 10.0)], [(20.0, 30.0)], []]
-    assert free_row(taken, 10.0, 15.0) == 0  # touching is clear
-    assert free_row(taken, 5.0, 25.0) == 2
-    assert free_row([[(0.0, 10.0)]], 5.0, 8.0) is None
 
 
 def test_a_side_change_is_drawn_apart_from_a_marker(trace, qtbot) -> None:
@@ -134,3 +134,94 @@ def test_a_side_change_is_drawn_apart_from_a_marker(trace, qtbot) -> None:
     assert side.label.textItem.font().bold() and not note.label.textItem.font().bold()
     # the side change keeps the top row
     assert side.label.sceneBoundingRect().top() <= note.label.sceneBoundingRect().top()
+
+
+#: The live tab's trace at 1280x720 (the window 1211x660 there, the message line shown):
+#: its view box is about 66 pixels high, room for three rows of labels.
+REAL_SIZE = (1190, 100)
+
+
+def _inside_the_plot(trace: TracePlot, rect) -> bool:
+    view = trace.getViewBox().sceneBoundingRect()
+    return view.left() - 1 <= rect.left() and rect.right() <= view.right() + 1
+
+
+def test_at_the_real_height_every_marker_of_a_walk_keeps_a_label(trace, qtbot) -> None:
+    """Seen at 1280x720: 'trigger point found' never got a label, the side change covered the
+    rest, and a label at the left edge was cut ('IDE: LEFT') and sat on the band's name."""
+    trace.resize(*REAL_SIZE)
+    qtbot.wait(20)
+    markers = (
+        Marker(-29.8, "side: left", MarkerKind.SIDE),  # at the left edge, by the band's name
+        Marker(-29.5, "marker"),
+        Marker(-14.0, "side: right", MarkerKind.SIDE),
+        Marker(-13.6, "marker"),
+        Marker(-13.2, "trigger point found"),
+        Marker(-12.9, "referred pain"),
+        Marker(-3.0, "client discomfort"),
+    )
+    for height in (100, 90, 80):  # the trace gets shorter: labels shorten, none goes
+        trace.resize(REAL_SIZE[0], height)
+        qtbot.wait(20)
+        trace.show_frame(_frame(markers))
+        shown = [item for item in trace._markers if item.label.isVisible()]
+        assert len(shown) == len(markers), height
+        rects = _label_rects(trace)
+        if trace.band_label.isVisible():  # it yields when the markers need its room
+            rects.append(trace.band_label.sceneBoundingRect())
+        for a, b in itertools.combinations(rects, 2):
+            assert not a.intersects(b), (height, a, b)
+        for item in shown:
+            assert _text(item) in item.marker.forms()
+            assert _inside_the_plot(trace, item.label.sceneBoundingRect()), _text(item)
+            line_x = item.line.sceneBoundingRect().center().x()
+            rect = item.label.sceneBoundingRect()  # its one end at its own line
+            assert min(abs(rect.left() - line_x), abs(rect.right() - line_x)) < 3
+    assert _text(trace._markers[6]) in ("client discomfort", "client")  # alone: its words
+
+
+def test_a_press_beyond_the_gauge_stays_on_the_trace(trace, qtbot) -> None:
+    """Seen at 264-309 kPa on a 110-160 kPa band: the line left the plot, which looked empty
+    while the pressure was highest."""
+    trace.resize(*REAL_SIZE)
+    buffer = LiveBuffer(capacity=20_000)
+    t = np.arange(0, 20, 0.01)
+    press = np.interp(t, [0, 5, 8, 14, 17], [0.0, 14.0, 31.0, 31.0, 14.0])  # to 310 kPa
+    buffer.append(t, press)
+    view = LiveView(buffer, Target("Muscle", "moderate", BandSpec(120, 170), "test"))
+    frame = view.frame()
+    assert frame.scale_max == 300.0  # the gauge's top, below the press
+    trace.show_frame(frame)
+    qtbot.wait(10)
+    (_, _), (low, high) = trace.getViewBox().viewRange()
+    assert high >= 310.0 * 1.05 and low <= 0.0  # the peak with headroom, and rest
+    assert high >= frame.band[1]
+    # Once the press has scrolled out of the window, the trace comes back to the gauge's scale.
+    buffer.append(np.arange(20, 55, 0.01), np.full(3500, 14.0))
+    trace.show_frame(view.frame())
+    (_, _), (low, high) = trace.getViewBox().viewRange()
+    assert 300.0 <= high < 310.0 * 1.05 and low <= 0.0
+
+
+def test_a_reading_below_zero_stays_on_the_trace(trace, qtbot) -> None:
+    """A tare taken under load read -150 kPa at rest: the line must not leave the bottom."""
+    buffer = LiveBuffer(capacity=10_000)
+    t = np.arange(0, 10, 0.01)
+    buffer.append(t, np.full(t.size, -15.0))
+    view = LiveView(buffer, Target("Muscle", "moderate", BandSpec(120, 170), "test"))
+    trace.show_frame(view.frame())
+    (_, _), (low, high) = trace.getViewBox().viewRange()
+    assert low <= -150.0 * 1.05 and high >= 170.0
+
+
+def test_the_bands_name_yields_to_crowded_markers_and_comes_back(trace, qtbot) -> None:
+    trace.resize(*REAL_SIZE)
+    qtbot.wait(20)
+    crowded = (Marker(-29.8, "side: left", MarkerKind.SIDE), Marker(-29.5, "marker"))
+    trace.show_frame(_frame(crowded))
+    assert all(item.label.isVisible() for item in trace._markers)
+    assert not trace.band_label.isVisible()  # no room for all three at the left edge
+    trace.show_frame(_frame((Marker(-5.0, "marker"),)))  # they scrolled out
+    assert trace.band_label.isVisible()
+    trace.show_frame(_frame(()))
+    assert trace.band_label.isVisible()

@@ -1,5 +1,6 @@
 """The last 30 s as context: the band as a stripe named in the chosen unit, the trace coloured by
-zone, markers as lines whose labels never cover each other, side changes drawn apart."""
+zone and always inside the plot, markers as lines whose labels never cover each other (nor the
+band's name) and shorten rather than vanish when the plot is short, side changes drawn apart."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtGui import QBrush, QGradient, QLinearGradient, QPainter, QPen, QT
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from monitor.feedback import Zone
+from monitor.label_layout import Label, group_close, joined_forms, place_labels
 from monitor.live_view import LiveFrame, Marker, MarkerKind
 from monitor.ui import theme
 
@@ -19,9 +21,11 @@ _PASSES = ((0, 0), (1, 0), (0, 1))
 PEN_WIDTH = 1 + max(max(offset) for offset in _PASSES)
 #: The band's stripe: the in-band colour at this opacity (out of 255) over the background.
 BAND_ALPHA = 60
-#: Marker labels take rows from the top down to this share of the plot's height.
-MARKER_ROWS_SHARE = 0.6
 MARKER_GAP_PX = 4  # between two labels in a row
+ROW_GAP_PX = 1  # between two rows of labels
+LABEL_MARGIN_PX = 1  # around a label's text, inside its fill: rows as close as they can be
+#: Lines this close (pixels) look like one: one label names them all ("R · M · 1").
+MERGE_PX = 4
 SIDE_LINE_WIDTH = 4
 
 
@@ -73,12 +77,14 @@ class TracePlot(pg.PlotWidget):
         self.addItem(self.band)
         #: The band in the chosen unit, at the stripe's top left.
         self.band_label = pg.TextItem("", anchor=(0, 0))
+        self.band_label.textItem.document().setDocumentMargin(LABEL_MARGIN_PX)
         self.band_label.setZValue(5)
         self.addItem(self.band_label)
         self.curve = _WideCurve(pen=_zone_pen(None))
         self.addItem(self.curve)
         # The frame already holds min/max pairs, one per pen width: nothing to downsample.
-        self._scale: tuple[float, str] | None = None
+        self._scale: tuple[tuple[float, float], str] | None = None
+        self._widths: dict[str, float] = {}  # a label's width in pixels, by its text
         self._band: tuple = ()  # (band, its label) shown; () before the first frame
         self._markers: list[_MarkerItem] = []
         self.getViewBox().sigResized.connect(self._resized)
@@ -95,9 +101,10 @@ class TracePlot(pg.PlotWidget):
         self._layout_markers()
 
     def show_frame(self, frame: LiveFrame) -> None:
-        if self._scale != (frame.scale_max, frame.unit.symbol):
-            self._scale = (frame.scale_max, frame.unit.symbol)
-            self.setYRange(0, frame.scale_max, padding=0.02)
+        y_range = frame.trace_range or (0.0, frame.scale_max)
+        if self._scale != (y_range, frame.unit.symbol):
+            self._scale = (y_range, frame.unit.symbol)
+            self.setYRange(*y_range, padding=0.02)
             self.setLabel("left", frame.unit.symbol)
         if (frame.band, frame.band_label) != self._band:
             self._band = (frame.band, frame.band_label)
@@ -139,6 +146,7 @@ class TracePlot(pg.PlotWidget):
         self.curve.setPen(_zone_pen(self._shown_band()))
         for item in self._markers:
             item.restyle()
+        self._widths.clear()
 
     def _show_markers(self, markers: tuple[Marker, ...]) -> None:
         """Vertical lines with their labels, reusing the items frame after frame."""
@@ -146,53 +154,92 @@ class TracePlot(pg.PlotWidget):
             self._markers.append(_MarkerItem(self))
         for index, item in enumerate(self._markers):
             item.show(markers[index] if index < len(markers) else None)
-        if markers:  # they move every frame
+        if markers or not self.band_label.isVisible():  # they move every frame
             self._layout_markers()
 
     def _layout_markers(self) -> None:
-        """Labels in rows from the top, so that none covers another: each goes in the first
-        row where it fits, side changes first and then the newest first; one that fits in no
-        row is left out (its line stays)."""
+        """Labels in rows from the top, none covering another or the band's name: side
+        changes first, then the newest; a label with no room is shortened (its first word,
+        then its key) before any is left out, and lines that look like one share a label."""
         view = self.getViewBox()
-        shown = [item for item in self._markers if item.marker is not None]
+        shown = sorted((item for item in self._markers if item.marker is not None), key=_order)
         if not shown or view.height() <= 0 or view.width() <= 0:
+            self.band_label.setVisible(self._shown_band() is not None)
             return
         (x_low, x_high), (y_low, y_high) = view.viewRange()
         px_per_s = view.width() / (x_high - x_low)
-        row_px = max(item.height() for item in shown) + MARKER_GAP_PX
-        rows = max(1, int(view.height() * MARKER_ROWS_SHARE // row_px))
+        row_px = shown[0].height() + ROW_GAP_PX
+        rows = max(1, int((view.height() + ROW_GAP_PX) // row_px))
+        xs = [(item.marker.t - x_low) * px_per_s for item in shown]
+        groups = group_close(xs, MERGE_PX)
+        labels = [
+            Label(xs[group[0]], joined_forms([shown[i].marker.forms() for i in group]))
+            for group in groups
+        ]
+        placements = place_labels(
+            labels, self._width, rows, MARKER_GAP_PX, self._band_label_spans(row_px, rows)
+        )
+        # The band's name yields to markers it leaves no room for (the band is named beside
+        # the gauge and above the trace too); it comes back when they have scrolled past.
+        crowded = None in placements
+        if crowded:
+            placements = place_labels(labels, self._width, rows, MARKER_GAP_PX)
+        self.band_label.setVisible(self._shown_band() is not None and not crowded)
         data_per_px = (y_high - y_low) / view.height()
-        taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
-        for item in sorted(shown, key=_placing_order):
-            right = (item.marker.t - x_low) * px_per_s
-            span = (right - item.width() - MARKER_GAP_PX, right)
-            row = free_row(taken, *span)
-            if row is not None:
-                taken[row].append(span)
-            item.place(None if row is None else y_high - row * row_px * data_per_px)
+        for group, label, placement in zip(groups, labels, placements, strict=True):
+            first, *named_with_it = (shown[i] for i in group)
+            for item in named_with_it:
+                item.place(None)
+            if placement is None:
+                first.place(None)
+                continue
+            y = y_high - placement.row * row_px * data_per_px
+            first.place(y, placement.text, label.forms[0], leftward=placement.right == label.x)
+
+    def _width(self, text: str) -> float:
+        """A label's width in pixels, as bold (a side change's) so any label's fits."""
+        if text not in self._widths:
+            probe = pg.TextItem(text)
+            probe.textItem.document().setDocumentMargin(LABEL_MARGIN_PX)
+            font = probe.textItem.font()
+            font.setBold(True)
+            probe.setFont(font)
+            self._widths[text] = probe.textItem.boundingRect().width()
+        return self._widths[text]
+
+    def _band_label_spans(self, row_px: float, rows: int) -> dict[int, list[tuple[float, float]]]:
+        """The band's name as taken room in each row it crosses (from the view's range, which
+        is current even before the view has been drawn at it)."""
+        band = self._shown_band()
+        view = self.getViewBox()
+        if band is None:
+            return {}
+        (_, _), (y_low, y_high) = view.viewRange()
+        top = (y_high - band[1]) / (y_high - y_low) * view.height()
+        size = self.band_label.textItem.boundingRect()
+        return {
+            row: [(0.0, size.width())]
+            for row in range(rows)
+            if row * row_px < top + size.height() and top < (row + 1) * row_px - ROW_GAP_PX
+        }
 
 
-def _placing_order(item: _MarkerItem) -> tuple[bool, float]:
+def _order(item: _MarkerItem) -> tuple[bool, float]:
+    """Side changes first, then the newest first: they keep their words longest."""
     return item.marker.kind is not MarkerKind.SIDE, -item.marker.t
-
-
-def free_row(taken: list[list[tuple[float, float]]], left: float, right: float) -> int | None:
-    """The first row whose labels all lie clear of ``left``..``right``, or None."""
-    for row, spans in enumerate(taken):
-        if all(right <= start or left >= end for start, end in spans):
-            return row
-    return None
 
 
 class _MarkerItem:
     """One marker: its vertical line and its label (left of the line, ending at it, so the
-    newest marker's label is on screen)."""
+    newest marker's label is on screen; right of it at the plot's left edge)."""
 
     def __init__(self, plot: pg.PlotWidget) -> None:
         self.marker: Marker | None = None
         self.line = pg.InfiniteLine(angle=90, movable=False)
         self.label = pg.TextItem("", anchor=(1, 0))
+        self.label.textItem.document().setDocumentMargin(LABEL_MARGIN_PX)
         self.label.setZValue(10)
+        self._leftward = True
         plot.addItem(self.line)
         plot.addItem(self.label)
 
@@ -205,8 +252,7 @@ class _MarkerItem:
         self.line.setValue(marker.t)
         if previous is None or previous[1:] != marker[1:]:  # a new label or kind
             self.restyle()
-            side = marker.kind is MarkerKind.SIDE
-            self.label.setText(marker.label.upper() if side else marker.label)
+            self.label.setText(marker.forms()[0])
 
     def width(self) -> float:
         return self.label.textItem.boundingRect().width()
@@ -214,10 +260,21 @@ class _MarkerItem:
     def height(self) -> float:
         return self.label.textItem.boundingRect().height()
 
-    def place(self, y: float | None) -> None:
+    def place(
+        self, y: float | None, text: str = "", whole: str = "", leftward: bool = True
+    ) -> None:
+        """The label at height ``y``, reading ``text`` (``whole`` in its tooltip), left or
+        right of the line; None hides it (its line stays)."""
         self.label.setVisible(y is not None)
-        if y is not None:
-            self.label.setPos(self.marker.t, y)
+        if y is None:
+            return
+        if leftward != self._leftward:
+            self._leftward = leftward
+            self.label.setAnchor((1, 0) if leftward else (0, 0))
+        if self.label.textItem.toPlainText() != text:
+            self.label.setText(text)
+            self.label.setToolTip(whole)
+        self.label.setPos(self.marker.t, y)
 
     def restyle(self) -> None:
         colours = theme.colours()
