@@ -222,7 +222,7 @@ class Acquisition:
         if calibration is not None:
             warning = self.drift.check(out["t"], out["force"])
             if warning:
-                detail = f"the unloaded probe reads {warning.zero_n:+.2f} N: re-tare"
+                detail = f"the unloaded probe reads {with_unit(warning.zero_n, 'N', 2)}: re-tare"
                 self._on_event(StreamEvent(warning.t, EventKind.DRIFT, warning.zero_n, detail))
         for sink in sinks:
             sink(out)

@@ -30,6 +30,7 @@ from calibration import (
     unit_named,
     verify,
 )
+from monitor.numbers import as_given, number, percent, significant, with_unit
 
 #: A new load must move the reading this many times the unloaded noise: the same load
 #: left on, or a hand resting on the cell, is not a new point.
@@ -157,22 +158,26 @@ class CalibrationWizard:
         if report is None or chosen is None:
             return lines
         if isinstance(chosen, QuadraticCalibration):
-            fit_text = f"second order: raw = {chosen.a:.1f} + {chosen.b:.4g} F + {chosen.c:.4g} F²"
+            fit_text = (
+                f"second order: raw = {number(chosen.a, 1)} + {significant(chosen.b, 4)} F + "
+                f"{significant(chosen.c, 4)} F²"
+            )
         else:
             gain = 1 / chosen.gain_n_per_unit
-            fit_text = f"straight line: raw = {chosen.offset:.1f} + {gain:.4g} F"
+            fit_text = f"straight line: raw = {number(chosen.offset, 1)} + {significant(gain, 4)} F"
         _, linearity, residuals = self._fit_in_use(report, chosen)
         worst = float(np.abs(residuals).max())
         lines.append(f"Fit: {fit_text} (F in N, raw in {self.raw_unit})")
         lines.append(
-            f"Worst residual {worst:.3f} N; linearity {linearity:.3f} % of "
-            f"{report.full_scale_n:.1f} N full scale"
+            f"Worst residual {_newtons(worst, 3)}; linearity {percent(linearity, 3)} of "
+            f"{_newtons(report.full_scale_n, 1)} full scale"
         )
         if self.verification is not None:
             result = self.verification
             verdict = "passed" if result.passed else "FAILED"
             lines.append(
-                f"Verification {verdict}: {_load(result.known_n)} read {result.measured_n:.2f} N"
+                f"Verification {verdict}: {_load(result.known_n)} read "
+                f"{_newtons(result.measured_n)}"
             )
         elif self.verification_skipped:
             lines.append("Not verified: verification was skipped")
@@ -199,7 +204,8 @@ class CalibrationWizard:
             return self._zero(mean, max(float(np.std(raw)), MIN_NOISE))
         if not self._moved:
             self.status = Status(
-                f"Waiting for the load to change: it reads {mean:.1f}, as at the last reading."
+                f"Waiting for the load to change: it reads {number(mean, 1)}, as at the last "
+                "reading."
             )
             return False
         if self.step is Step.LOADS:
@@ -239,9 +245,9 @@ class CalibrationWizard:
             limit = ZERO_FRACTION * self.targets[0].load_n
             if abs(reads) > limit:
                 self.status = Status(
-                    f"Not zeroed: the cell reads {reads:.2f} N by the calibration in force "
-                    f"({self.reference.source}), more than ±{limit:.2f} N. Take every load "
-                    "off; if nothing is on it, confirm that.",
+                    f"Not zeroed: the cell reads {_newtons(reads)} by the calibration in "
+                    f"force ({self.reference.source}), more than ±{_newtons(limit)}. Take "
+                    "every load off; if nothing is on it, confirm that.",
                     refused=True,
                 )
                 return False
@@ -282,15 +288,15 @@ class CalibrationWizard:
             reads = (mean - offset) / slope
             tolerance = LOAD_TOLERANCE_PCT / 100 * max(target.load_n, self.targets[0].load_n)
             if reads < -tolerance:
-                return f"it is below the zero ({reads:.2f} N by the loads already taken)"
+                return f"it is below the zero ({_newtons(reads)} by the loads already taken)"
             if abs(reads - target.load_n) <= tolerance:
                 return ""
             taken = [load for load in np.unique(loads) if abs(reads - load) <= tolerance]
             which = f", a load already taken ({_load(taken[0])})" if taken else ""
             return (
-                f"the loads already taken put it at {reads:.2f} N{which}, more than "
-                f"±{LOAD_TOLERANCE_PCT:g} % from {target.load_n:.2f} N. Check the mass on the "
-                "cell, or retake the earlier load if that one was wrong."
+                f"the loads already taken put it at {_newtons(reads)}{which}, more than "
+                f"±{as_given(LOAD_TOLERANCE_PCT, '%')} from {_newtons(target.load_n)}. Check the "
+                "mass on the cell, or retake the earlier load if that one was wrong."
             )
         return self._misfit_by_reference(zero, mean, target)
 
@@ -302,13 +308,14 @@ class CalibrationWizard:
         reads = float(at_mean - at_zero)
         if reads < 0:
             return (
-                f"it is below the zero ({reads:.2f} N by the calibration in force): is the cell "
-                "pulled instead of pressed?"
+                f"it is below the zero ({_newtons(reads)} by the calibration in force): is the "
+                "cell pulled instead of pressed?"
             )
         if abs(reads - target.load_n) > REFERENCE_TOLERANCE_PCT / 100 * target.load_n:
             return (
-                f"the calibration in force ({self.reference.source}) reads {reads:.2f} N, more "
-                f"than ±{REFERENCE_TOLERANCE_PCT:g} % from {target.load_n:.2f} N. Check the mass; "
+                f"the calibration in force ({self.reference.source}) reads {_newtons(reads)}, "
+                f"more than ±{as_given(REFERENCE_TOLERANCE_PCT, '%')} from "
+                f"{_newtons(target.load_n)}. Check the mass; "
                 "if it is right, the calibration in force is far off: confirm the mass."
             )
         return ""
@@ -423,4 +430,9 @@ class CalibrationWizard:
 def _load(newtons: float) -> str:
     """A load as the mass that weighs it (kg) and in newtons."""
     kg = float(convert(newtons, unit_named("N"), unit_named("kgf")))
-    return f"{kg:.3f} kg ({newtons:.2f} N)"
+    return f"{with_unit(kg, 'kg', 3)} ({_newtons(newtons)})"
+
+
+def _newtons(newtons: float, decimals: int = 2) -> str:
+    """A force as the wizard checks it: to the hundredth of a newton unless told."""
+    return with_unit(newtons, "N", decimals)

@@ -37,6 +37,25 @@ def number(value: float, decimals: int) -> str:
     return text
 
 
+def significant(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits, none trailing, never in exponent form: a
+    fit's coefficients, whose size depends on the device (20000 counts/N is "20000", not
+    "2e+04")."""
+    if not math.isfinite(value) or value == 0:
+        return number(value, 0)
+    decimals = digits - 1 - math.floor(math.log10(abs(value)))
+    return _without_trailing_zeros(number(value, max(0, decimals)))
+
+
+def signed(value: float, decimals: int, symbol: str = "") -> str:
+    """A deviation with its direction, e.g. "+1.25 %" or "−0.40 N": a plus where it reads
+    high; none on a rounded zero, which is neither."""
+    text = number(value, decimals)
+    if text != NO_VALUE and not text.startswith(MINUS) and float(text) != 0:
+        text = "+" + text
+    return f"{text}{UNIT_SPACE}{symbol}" if symbol and text != NO_VALUE else text
+
+
 def value(value: float, unit: Unit, decimals: int | None = None) -> str:
     """A value in ``unit``, without its symbol, to the unit's decimals unless told."""
     return number(value, unit.decimals if decimals is None else decimals)
@@ -79,9 +98,7 @@ def as_given(value: float, symbol: str = "") -> str:
     """A value as it was given (a chosen ramp rate, rest, probe area or limit; a published
     reference): up to four decimals, none trailing, so Fischer's 98.0665 kPa/s is not read
     as 98 and a 30 s rest not as 30.0000 s."""
-    text = number(value, GIVEN_DECIMALS)
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+    text = _without_trailing_zeros(number(value, GIVEN_DECIMALS))
     if not symbol or text == NO_VALUE:
         return text
     return f"{text}{UNIT_SPACE}{symbol}"
@@ -93,3 +110,7 @@ def duration(seconds: float) -> str:
         return NO_VALUE
     minutes, rest = divmod(round(seconds), 60)
     return f"{minutes}:{rest:02d}" if minutes else with_unit(rest, "s", 0)
+
+
+def _without_trailing_zeros(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -67,7 +67,7 @@ def test_the_dialog_shows_refusals_a_failed_fit_and_keeps_the_saved_result(
     dialog._feed()
     assert "The fit failed: the reading does not change steadily" in dialog.message.text()
     assert not dialog.accept_line.isVisible() and not dialog.timer.isActive()
-    assert dialog.retake_button.text() == "&Retake 1.071 kg (10.50 N)"
+    assert dialog.retake_button.text() == "&Retake 1.071\u202fkg (10.50\u202fN)"
     dialog.retake_button.click()
     assert dialog.timer.isActive() and dialog.points_table.rowCount() == 2
     put(dialog.buffer, 10.5, seed=3)
@@ -80,7 +80,10 @@ def test_the_dialog_shows_refusals_a_failed_fit_and_keeps_the_saved_result(
     dialog.save_button.click()
     assert dialog.isVisible() and dialog.saved_summary.isVisible()
     result = dialog.saved_summary.text()
-    assert "3 points: 0.000 kg (0.00 N), 1.020 kg (10.00 N), 1.071 kg (10.50 N)" in result
+    assert (
+        "3 points: 0.000\u202fkg (0.00\u202fN), 1.020\u202fkg (10.00\u202fN), "
+        "1.071\u202fkg (10.50\u202fN)" in result
+    )
     assert "Not verified: no verification load was given" in result
     (saved,) = (tmp_path / "cal").glob("*.json")
     assert f"Saved to {saved}" in result

@@ -97,7 +97,7 @@ def test_wizard_recovers_the_cells_true_calibration_on_the_virtual_clock(
 def test_wizard_needs_loads_each_once_and_a_name() -> None:
     with pytest.raises(CalibrationError, match="one or more known loads"):
         CalibrationWizard([], "X", "counts")
-    with pytest.raises(CalibrationError, match=r"2\.000 kg \(19\.61 N\) is given twice"):
+    with pytest.raises(CalibrationError, match=r"2\.000\u202fkg \(19\.61\u202fN\) is given twice"):
         CalibrationWizard([1 * KG, 2 * KG, 2 * KG], "X", "counts")
     wizard = CalibrationWizard([10.0], "", "N")
     with pytest.raises(CalibrationError, match="no fit yet"):
@@ -111,7 +111,7 @@ def test_zero_waits_for_the_unloaded_cell_to_be_still_and_says_so() -> None:
     assert not wizard.feed(still(20))  # a load left on, perfectly still
     assert wizard.step is Step.TARE and not wizard.points
     assert wizard.status.refused
-    assert "reads 20.00 N by the calibration in force (test cell)" in wizard.status.text
+    assert "reads 20.00\u202fN by the calibration in force (test cell)" in wizard.status.text
     assert not wizard.feed(moving(20, 0))  # being taken off
     assert "Waiting for the reading to settle" in wizard.status.text
     assert wizard.feed(still(0.5))  # the probe's own weight is within a quarter of 10 N
@@ -144,8 +144,8 @@ def test_a_reading_that_does_not_fit_the_load_asked_for_is_refused_with_the_reas
     assert wizard.feed(still(1 * KG))
     assert not wizard.feed(still(5 * KG, seed=1))  # 5 kg where 2 kg was asked for
     assert wizard.status.refused
-    assert "put it at 49.03 N" in wizard.status.text
-    assert "±10 % from 19.61 N" in wizard.status.text
+    assert "put it at 49.03\u202fN" in wizard.status.text
+    assert "±10\u202f% from 19.61\u202fN" in wizard.status.text
     assert [p.load_n for p in wizard.points] == [0, 1 * KG]
     assert not wizard.feed(still(-0.5 * KG, seed=2))
     assert "below the zero" in wizard.status.text
@@ -157,9 +157,9 @@ def test_the_first_load_is_checked_by_the_calibration_in_force_unless_vouched_fo
     wizard = zeroed([1 * KG, 2 * KG, 5 * KG])
     assert not wizard.feed(still(2 * KG))  # 2 kg where 1 kg was asked for
     assert wizard.status.refused
-    assert "the calibration in force (test cell) reads 19.61 N" in wizard.status.text
-    assert "±30 % from 9.81 N" in wizard.status.text
-    assert wizard.confirm_label() == "It is 1.000 kg (9.81 N): take it"
+    assert "the calibration in force (test cell) reads 19.61\u202fN" in wizard.status.text
+    assert "±30\u202f% from 9.81\u202fN" in wizard.status.text
+    assert wizard.confirm_label() == "It is 1.000\u202fkg (9.81\u202fN): take it"
     wizard.confirm()  # the calibration in force is off by half: the user knows the mass
     assert wizard.feed(still(2 * KG, seed=1))
     assert wizard.confirm_label() == ""  # the next loads are checked by the ones taken
@@ -172,7 +172,7 @@ def test_a_load_already_taken_is_named_when_it_comes_again() -> None:
     assert wizard.feed(still(1 * KG))
     assert wizard.feed(still(2 * KG))
     assert not wizard.feed(still(1 * KG, seed=4))
-    assert "a load already taken (1.000 kg (9.81 N))" in wizard.status.text
+    assert "a load already taken (1.000\u202fkg (9.81\u202fN))" in wizard.status.text
 
 
 def test_a_fit_that_fails_is_reported_and_feeding_goes_on_quietly() -> None:
@@ -209,7 +209,7 @@ def test_a_load_that_never_settles_is_not_captured() -> None:
 def test_retake_waits_for_the_wrong_mass_to_come_off() -> None:
     wizard = zeroed([1 * KG, 2 * KG], with_unloading=False)
     assert wizard.feed(still(1.2 * KG))  # within 30 % by the calibration in force: taken
-    assert wizard.retake_label() == "1.000 kg (9.81 N)"
+    assert wizard.retake_label() == "1.000\u202fkg (9.81\u202fN)"
     wizard.retake()
     assert not wizard.feed(still(1.2 * KG, seed=1))  # still on the cell: not taken again
     assert "Waiting for the load to change" in wizard.status.text
@@ -262,7 +262,10 @@ def test_the_summary_says_what_is_saved() -> None:
     assert wizard.feed(still(10.0)) and wizard.feed(still(20.0))
     wizard.accept_fit()
     lines = wizard.summary()
-    assert lines[0] == "3 points: 0.000 kg (0.00 N), 1.020 kg (10.00 N), 2.039 kg (20.00 N)"
+    assert lines[0] == (
+        "3 points: 0.000\u202fkg (0.00\u202fN), 1.020\u202fkg (10.00\u202fN), "
+        "2.039\u202fkg (20.00\u202fN)"
+    )
     assert re.fullmatch(
         r"Fit: straight line: raw = \d{4}\.\d \+ 1000 F \(F in N, raw in counts\)", lines[1]
     )

@@ -29,6 +29,7 @@ from monitor.acquisition import Acquisition
 from monitor.calibration_wizard import CalibrationWizard, Status, Step
 from monitor.feedback import Zone
 from monitor.live_buffer import LiveBuffer
+from monitor.numbers import NO_VALUE, as_given, number, percent, signed, with_unit
 from monitor.ui import theme
 
 FEED_INTERVAL_MS = 100
@@ -240,7 +241,7 @@ class CalibrationDialog(QDialog):
     def _next_weight(self) -> None:
         masses = next_weight()
         if masses:
-            self._say(f"Simulator: {masses[-1]:g} kg now on the cell.")
+            self._say(f"Simulator: {as_given(masses[-1], 'kg')} now on the cell.")
 
     def close_dialog(self) -> None:
         self.done(QDialog.DialogCode.Accepted if self.saved_to else QDialog.DialogCode.Rejected)
@@ -322,7 +323,9 @@ class CalibrationDialog(QDialog):
         self.points_table.setRowCount(len(points))
         for row, point in enumerate(points):
             direction = "unloading" if point.unloading else ("zero" if row == 0 else "loading")
-            for column, text in enumerate((f"{point.load_n:.3f}", f"{point.raw:.1f}", direction)):
+            for column, text in enumerate(
+                (number(point.load_n, 3), number(point.raw, 1), direction)
+            ):
                 self.points_table.setItem(row, column, QTableWidgetItem(text))
         self.residual_plot.clear()
         self.residual_plot.addLine(y=0, pen=pg.mkPen(theme.muted()))
@@ -335,8 +338,9 @@ class CalibrationDialog(QDialog):
             verdict = "✓ PASS" if result.passed else "✗ FAIL"
             colour = theme.ZONE_STYLES[Zone.IN if result.passed else Zone.OVER].colour
             self.verdict.setText(
-                f"Verification {verdict}: {result.known_n:.2f} N reads {result.measured_n:.2f} N "
-                f"({result.error_pct:+.2f} %, tolerance ±{result.tolerance_n:.2f} N)"
+                f"Verification {verdict}: {with_unit(result.known_n, 'N', 2)} reads "
+                f"{with_unit(result.measured_n, 'N', 2)} ({signed(result.error_pct, 2, '%')}, "
+                f"tolerance ±{with_unit(result.tolerance_n, 'N', 2)})"
             )
             self.verdict.setStyleSheet(
                 f"background: {colour.name()}; color: {theme.on_zone().name()};"
@@ -363,15 +367,18 @@ class CalibrationDialog(QDialog):
                     symbolBrush=pg.mkBrush(colour),
                 )  # fmt: skip
         hysteresis = (
-            f"{report.hysteresis_pct_fs:.3f} % FS" if report.hysteresis_pct_fs is not None else "—"
+            f"{percent(report.hysteresis_pct_fs, 3)} FS"
+            if report.hysteresis_pct_fs is not None
+            else NO_VALUE
         )
         text = (
-            f"Sensitivity {1 / report.linear.gain_n_per_unit:.2f} raw/N · zero "
-            f"{report.linear.offset:.1f} · linearity {report.linearity_pct_fs:.3f} % FS · "
-            f"hysteresis {hysteresis} · full scale {report.full_scale_n:.1f} N"
+            f"Sensitivity {with_unit(1 / report.linear.gain_n_per_unit, 'raw/N', 2)} · zero "
+            f"{number(report.linear.offset, 1)} · linearity "
+            f"{percent(report.linearity_pct_fs, 3)} FS · hysteresis {hysteresis} · full scale "
+            f"{with_unit(report.full_scale_n, 'N', 1)}"
         )
-        if report.quadratic is not None:
-            text += f" · second order: {report.quadratic_linearity_pct_fs:.3f} % FS"
+        if report.quadratic is not None and report.quadratic_linearity_pct_fs is not None:
+            text += f" · second order: {percent(report.quadratic_linearity_pct_fs, 3)} FS"
         self.fit_summary.setText(text)
 
     def _say(self, text: str, alert: bool = False) -> None:
