@@ -105,7 +105,7 @@ def test_a_flagged_trial_asks_its_question_not_ready() -> None:
     assert waiting
     assert all(m.status.phase in (Phase.DECIDE, Phase.LOADING) for m in waiting)
     deciding = [m for m in waiting if m.status.phase is Phase.DECIDE]
-    assert deciding and all(m.status.short == "repeat/keep?" for m in deciding)
+    assert deciding and all(m.status.short == "decide first" for m in deciding)
     assert all(m.status.words.startswith("Repeat the flagged trial or keep it") for m in deciding)
     assert any("Resting:" in m.status.words for m in deciding)  # and the rest, as it runs
     assert not any(m.status.phase is Phase.READY for m in waiting)

@@ -423,4 +423,4 @@ def test_a_flagged_trial_shows_its_question_not_ready(qtbot) -> None:
     seen = walk_simulated(tab, rest=3, until_s=60.0)
     asked = [(big, words) for _, big, words, waiting in seen if waiting]
     assert asked and all(big != "ready: load" for big, _ in asked)
-    assert ("repeat/keep?", "Repeat the flagged trial or keep it.") in asked
+    assert ("decide first", "Repeat the flagged trial or keep it.") in asked

@@ -61,7 +61,7 @@ class Phase(Enum):
 PHASE_WORDS = {
     Phase.NO_DATA: "no data",
     Phase.REFUSED: "lift probe",
-    Phase.DECIDE: "repeat/keep?",
+    Phase.DECIDE: "decide first",  # Repeat or Keep: the question is said below
     Phase.LIFT: "lift probe",
     Phase.READY: "ready: load",
     Phase.COMPLETE: "complete",
