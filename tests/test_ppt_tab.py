@@ -424,3 +424,35 @@ def test_a_flagged_trial_shows_its_question_not_ready(qtbot) -> None:
     asked = [(big, words) for _, big, words, waiting in seen if waiting]
     assert asked and all(big != "ready: load" for big, _ in asked)
     assert ("decide first", "Repeat the flagged trial or keep it.") in asked
+
+
+def test_the_selection_does_not_move_onto_another_trial(qtbot) -> None:
+    """The walk: the flagged trial selected, Repeat removed its row and the selection moved
+    to L3, so the next Del would have deleted a valid trial. Now nothing is selected, and
+    Del on the flagged trial is its Repeat (asked first), the "Now:" line left in place."""
+    answers = Answers(True, True)
+    tab, _, _ = make_tab(qtbot, answers)
+    set_up(tab, trials=4)
+    tab.start()
+    t = measure_all(tab, 300, 320, 340)
+    measure(tab, t, 400, rate=90)  # too fast: waiting, the last row
+    table = tab.trials.table
+    table.setFocus()
+    table.selectRow(3)
+    tab.guide.repeat_button.click()
+    assert table.rowCount() == 3 and tab.selected_entry() is None
+    assert table.selectedItems() == []
+    measure(tab, t + 20, 400, rate=90)  # flagged again
+    table.selectRow(1)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)  # a measured trial while one waits: refused
+    assert tab.guide.reply_label.text() == "Repeat or keep the flagged trial first."
+    assert "Now: Upper trapezius, left, trial 4 of 4" in tab.guide.next_label.text()
+    assert table.rowCount() == 4 and answers.asked == []
+    table.selectRow(1)
+    measure(tab, t + 40, 400, rate=90)  # measured again without deciding: a repeat
+    assert tab.selected_entry() is tab.session.run.entries[1]  # still on L2
+    table.selectRow(3)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)  # Del on the flagged one: Repeat, asked first
+    assert answers.asked[0][0] == "Repeat this trial?"
+    assert tab.session.run.pending is None and table.rowCount() == 3
+    assert [e.planned.trial for e in tab.session.run.entries] == [1, 2, 3]

@@ -213,10 +213,13 @@ class PptTab(QWidget):
         if session is None or entry is None:
             self.guide.say("Choose a trial in the list first.")
             return
+        if entry is session.run.pending:  # the flagged one: deleting or redoing it is Repeat
+            what = f"{entry.label()} ({numbers.pressure(entry.trial.threshold_kpa)})"
+            if self.confirm("Repeat this trial?", f"Drop {what} and measure it again?"):
+                self.repeat()
+            return
         if session.run.pending is not None:
             self.guide.say("Repeat or keep the flagged trial first.")
-            return
-        if entry not in session.run.entries:  # the flagged one: repeat is its redo
             return
         what = f"{entry.label()} ({numbers.pressure(entry.trial.threshold_kpa)})"
         verb = "Measure again" if redo else "Delete"

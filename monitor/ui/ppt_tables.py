@@ -106,6 +106,10 @@ class TrialsPanel(QWidget):
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
     def show_entries(self, entries: list[Entry], pending: Entry | None) -> None:
+        """The trials, the selection staying on the trial it was on; when that trial is gone
+        (deleted, repeated) nothing is selected: a row that moved up into its place must not
+        be the next Del's target."""
+        chosen = self.selected()
         self.entries = [*entries, *([pending] if pending else [])]
         self.table.setRowCount(len(self.entries))
         for index, entry in enumerate(self.entries):
@@ -122,6 +126,12 @@ class TrialsPanel(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(trial.reason or "accepted")
                 self.table.setItem(index, column, item)
+        if chosen is not None and any(entry is chosen for entry in self.entries):
+            row = next(i for i, entry in enumerate(self.entries) if entry is chosen)
+            self.table.setCurrentCell(row, self.table.currentColumn())
+        else:
+            self.table.clearSelection()
+            self.table.setCurrentCell(-1, -1)
 
 
 class ResultsPanel(QWidget):
