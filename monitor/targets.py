@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from calibration.units import Unit, convert, unit_named
-from monitor.numbers import span
+from monitor.numbers import EN_DASH, as_given, span
 
 TECHNIQUES = ("light", "moderate", "deep", "ischemic compression")
 KPA, NEWTON, PERCENT_PPT = "kPa", "N", "% PPT"
@@ -63,6 +63,11 @@ def convert_band(
     )
 
 
+def _limits(low: float, high: float, unit: str = "") -> str:
+    """A band's limits as they were given, e.g. "120–170 kPa", "70–90 % of PPT"."""
+    return f"{as_given(low)}{EN_DASH}{as_given(high, unit)}"
+
+
 class BandError(ValueError):
     """A band that cannot be used: impossible limits, or relative without a threshold."""
 
@@ -79,7 +84,7 @@ class TargetBand:
             raise BandError("a band needs finite limits")
         if not 0 <= self.low_kpa < self.high_kpa:
             raise BandError(
-                f"a band needs 0 <= low < high, got {self.low_kpa:g}-{self.high_kpa:g} kPa"
+                f"a band needs 0 <= low < high, got {_limits(self.low_kpa, self.high_kpa, KPA)}"
             )
 
 
@@ -97,17 +102,19 @@ class BandSpec:
         if not (math.isfinite(self.low) and math.isfinite(self.high)):
             raise BandError("a band needs finite limits")
         if not 0 <= self.low < self.high:
-            raise BandError(f"a band needs 0 <= low < high, got {self.low:g}-{self.high:g}")
+            raise BandError(f"a band needs 0 <= low < high, got {_limits(self.low, self.high)}")
         if self.basis == PERCENT_PPT and self.high > MAX_PERCENT_PPT:
-            raise BandError(f"a band above {MAX_PERCENT_PPT:g} % of the PPT is not a target")
+            raise BandError(
+                f"a band above {as_given(MAX_PERCENT_PPT, '%')} of the PPT is not a target"
+            )
 
     @property
     def relative(self) -> bool:
         return self.basis == PERCENT_PPT
 
     def describe(self) -> str:
-        unit = " % of PPT" if self.relative else f" {self.basis}"
-        return f"{self.low:g}–{self.high:g}{unit}"
+        """The band as entered, e.g. "120–170 kPa" or "70–90 % of PPT"."""
+        return _limits(self.low, self.high, "% of PPT" if self.relative else self.basis)
 
     def resolve(self, probe_area_cm2: float, ppt_kpa: float | None = None) -> TargetBand:
         """The band in kPa on this probe; raises BandError for a relative band without PPT."""
@@ -130,8 +137,9 @@ class BandSpec:
             return "absolute"
         if self.basis == NEWTON:
             return f"absolute, {self.describe()}"
-        threshold = f"PPT {ppt_kpa:g} kPa" if ppt_kpa else "PPT not measured"
-        return f"{self.low:g}-{self.high:g} % of {threshold}"
+        measured = ppt_kpa is not None and math.isfinite(ppt_kpa) and ppt_kpa > 0
+        threshold = as_given(ppt_kpa, "kPa") if measured else "not measured"
+        return f"{self.describe()} {threshold}"
 
 
 def band_text(

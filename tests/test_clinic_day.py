@@ -100,17 +100,17 @@ def calibrate_with_a_wrong_mass_retaken(window: MainWindow, qtbot, store_dir: Pa
     qtbot.waitUntil(lambda: dialog.points_table.rowCount() == 1, timeout=5000)  # the zero
 
     click(qtbot, dialog.next_weight)  # 1 kg on, where 2 kg is asked for
-    qtbot.waitUntil(lambda: "Not taken as 2.000 kg" in dialog.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Not taken as 2.000\u202fkg" in dialog.message.text(), timeout=5000)
     assert dialog.points_table.rowCount() == 1
-    assert dialog.confirm_zero.text() == "&It is 2.000 kg (19.61 N): take it"
+    assert dialog.confirm_zero.text() == "&It is 2.000\u202fkg (19.61\u202fN): take it"
     click(qtbot, dialog.confirm_zero)  # the wrong step: 1 kg vouched for as 2 kg
     qtbot.waitUntil(lambda: dialog.points_table.rowCount() == 2, timeout=5000)
 
     click(qtbot, dialog.next_weight)  # 2 kg on, where 5 kg is asked for: the loads taken say 4 kg
-    qtbot.waitUntil(lambda: "Not taken as 5.000 kg" in dialog.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Not taken as 5.000\u202fkg" in dialog.message.text(), timeout=5000)
     assert "retake the earlier load" in dialog.message.text()
     assert dialog.points_table.rowCount() == 2
-    assert dialog.retake_button.text() == "&Retake 2.000 kg (19.61 N)"
+    assert dialog.retake_button.text() == "&Retake 2.000\u202fkg (19.61\u202fN)"
     click(qtbot, dialog.retake_button)  # the wrong reading dropped; 2 kg (on now) is taken
     assert dialog.points_table.rowCount() == 1
     qtbot.waitUntil(lambda: dialog.points_table.rowCount() == 2, timeout=5000)
@@ -124,7 +124,10 @@ def calibrate_with_a_wrong_mass_retaken(window: MainWindow, qtbot, store_dir: Pa
     assert "PASS" in dialog.verdict.text()
     click(qtbot, dialog.save_button)
     summary = dialog.saved_summary.text()
-    assert "3 points: 0.000 kg (0.00 N), 2.000 kg (19.61 N), 5.000 kg (49.03 N)" in summary
+    assert (
+        "3 points: 0.000\u202fkg (0.00\u202fN), 2.000\u202fkg (19.61\u202fN), "
+        "5.000\u202fkg (49.03\u202fN)" in summary
+    )
     assert "Verification passed" in summary
     (saved,) = store_dir.glob("*.json")
     assert f"Saved to {saved}" in summary

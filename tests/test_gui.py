@@ -285,7 +285,7 @@ def test_relative_band_waits_for_the_clients_ppt_then_follows_it(open_window, qt
     editor.save()
     assert editor.result() == editor.DialogCode.Accepted
     bar._target_changed()  # what closing the editor does
-    assert bar.band_label.text() == "70–90 % of PPT (edited)"
+    assert bar.band_label.text() == "70–90\u202f% of PPT (edited)"
     qtbot.waitUntil(lambda: window.readout.zone_label.text() == theme.NO_BAND.text)
     qtbot.waitUntil(lambda: not window.trace.band.isVisible())
     bar.ppt_box.setValue(250)  # 175-225 kPa

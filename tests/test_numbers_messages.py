@@ -3,6 +3,7 @@ minus, never "-0", a dash for no value, a narrow no-break space before the unit,
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -16,6 +17,7 @@ from monitor import numbers
 from monitor.acquisition import Acquisition
 from monitor.calibration_wizard import CalibrationWizard
 from monitor.live_buffer import LiveBuffer
+from monitor.targets import NEWTON, PERCENT_PPT, BandError, BandSpec, TargetBand
 from monitor.ui.calibration_dialog import CalibrationDialog
 from recordings.events import EventKind
 
@@ -92,3 +94,19 @@ def test_a_deviation_says_which_way_and_a_rounded_zero_neither(value: float, tex
 )
 def test_a_coefficient_keeps_its_significant_digits_without_an_exponent(value, text) -> None:
     assert numbers.significant(value, 4) == text
+
+
+def test_a_band_reads_as_given_with_its_unit_after_a_narrow_space() -> None:
+    assert BandSpec(12.25, 17.5, NEWTON).describe() == f"12.25–17.5{NNBSP}N"
+    assert BandSpec(70, 90, PERCENT_PPT).describe() == f"70–90{NNBSP}% of PPT"
+    with pytest.raises(BandError, match=f"got −5–10{NNBSP}kPa"):
+        TargetBand(-5, 10)
+    with pytest.raises(BandError, match=f"above 150{NNBSP}% of the PPT"):
+        BandSpec(70, 160, PERCENT_PPT)
+
+
+def test_a_threshold_that_is_not_a_number_is_recorded_as_not_measured() -> None:
+    """A NaN PPT (a client's threshold read from a damaged file) was "PPT nan kPa"."""
+    relative = BandSpec(70, 90, PERCENT_PPT)
+    assert relative.basis_note(math.nan) == f"70–90{NNBSP}% of PPT not measured"
+    assert relative.basis_note(312.5) == f"70–90{NNBSP}% of PPT 312.5{NNBSP}kPa"

@@ -28,11 +28,9 @@ NOT_YET_ROUTED = {
     "monitor/commands/record.py",
     "monitor/commands/simulate.py",
     "monitor/live_session.py",
-    "monitor/targets.py",
     "monitor/ui/device_panel.py",
     "monitor/ui/instrument_bar.py",
     "monitor/ui/review_tab.py",
-    "monitor/ui/treatment_bar.py",
 }
 
 

@@ -75,7 +75,7 @@ def test_bands_resolve_from_kpa_newtons_and_percent_of_ppt() -> None:
     assert (band.low_kpa, band.high_kpa) == pytest.approx((224, 288))
     with pytest.raises(BandError, match="enter or measure the client's PPT"):
         relative.resolve(1.0, ppt_kpa=None)
-    assert relative.basis_note(320) == "70-90 % of PPT 320 kPa"
+    assert relative.basis_note(320) == "70–90\u202f% of PPT 320\u202fkPa"
     assert BandSpec(150, 220).basis_note() == "absolute"
 
 
@@ -97,7 +97,7 @@ def test_impossible_bands_are_refused(low, high, basis, reason) -> None:
 def test_segment_of_a_relative_band_without_ppt_records_why() -> None:
     target = Target("M", "deep", BandSpec(70, 90, "% PPT"), "test")
     segment = SegmentSpec.of(target, "left", 1.0, None)
-    assert math.isnan(segment.band_low_kpa) and segment.basis == "70-90 % of PPT not measured"
+    assert math.isnan(segment.band_low_kpa) and segment.basis == "70–90\u202f% of PPT not measured"
     measured = SegmentSpec.of(target, "left", 1.0, 200.0)
     assert (measured.band_low_kpa, measured.band_high_kpa) == pytest.approx((140, 180))
 
@@ -106,7 +106,7 @@ def test_edits_are_saved_per_user_and_survive_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "targets.json"
     library = TargetLibrary.load(path)
     edited = library.edit("Masseter", "deep", BandSpec(60, 80, "% PPT"), hold_s=45)
-    assert edited.edited and "default was 70–100 kPa" in edited.source
+    assert edited.edited and "default was 70–100\u202fkPa" in edited.source
     again = TargetLibrary.load(path)
     assert again.get("Masseter", "deep") == edited
     assert again.get("Masseter", "light") == again.default("Masseter", "light")
@@ -223,10 +223,10 @@ def test_a_band_converts_between_bases_or_says_it_cannot() -> None:
 
 def test_a_band_is_said_in_the_users_unit_too() -> None:
     kpa, newton, psi = (unit_named(symbol) for symbol in ("kPa", "N", "psi"))
-    assert band_text(BandSpec(120, 170), kpa, 1.0) == "120–170 kPa"
-    assert band_text(BandSpec(120, 170), newton, 0.5) == "120–170 kPa = 6.0–8.5\u202fN"
-    assert band_text(BandSpec(6, 8, "N"), newton, 0.5) == "6–8 N"
-    assert band_text(BandSpec(6, 8, "N"), psi, 0.5) == "6–8 N = 17.4–23.2\u202fpsi"
+    assert band_text(BandSpec(120, 170), kpa, 1.0) == "120–170\u202fkPa"
+    assert band_text(BandSpec(120, 170), newton, 0.5) == "120–170\u202fkPa = 6.0–8.5\u202fN"
+    assert band_text(BandSpec(6, 8, "N"), newton, 0.5) == "6–8\u202fN"
+    assert band_text(BandSpec(6, 8, "N"), psi, 0.5) == "6–8\u202fN = 17.4–23.2\u202fpsi"
     relative = BandSpec(70, 90, "% PPT")
-    assert band_text(relative, kpa, 1.0, 250) == "70–90 % of PPT = 175–225\u202fkPa"
-    assert band_text(relative, kpa, 1.0, None) == "70–90 % of PPT"
+    assert band_text(relative, kpa, 1.0, 250) == "70–90\u202f% of PPT = 175–225\u202fkPa"
+    assert band_text(relative, kpa, 1.0, None) == "70–90\u202f% of PPT"

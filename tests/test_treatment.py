@@ -145,10 +145,10 @@ def test_enter_in_the_client_field_leaves_it(bar, qtbot) -> None:
 
 def test_the_band_is_said_in_the_chosen_unit_and_probe(bar) -> None:
     bar.choose("Upper trapezius — ischemic compression")  # 120-170 kPa, 60 s
-    assert bar.band_label.text().startswith("120–170 kPa, hold 60 s")
+    assert bar.band_label.text().startswith("120–170\u202fkPa, hold 60\u202fs")
     bar.set_unit(unit_named("N"))
     bar.set_probe_area(0.5)
-    assert bar.band_label.text().startswith("120–170 kPa = 6.0–8.5\u202fN, hold 60 s")
+    assert bar.band_label.text().startswith("120–170\u202fkPa = 6.0–8.5\u202fN, hold 60\u202fs")
 
 
 def test_the_band_takes_a_new_themes_colour_at_once(bar, qapp) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from calibration.units import Unit, unit_named
 from monitor.clients import ClientStore, ClientStoreError
+from monitor.numbers import as_given
 from monitor.target_library import FIRST_TARGET, TargetLibrary
 from monitor.targets import Target, band_text
 from monitor.ui import theme
@@ -239,7 +240,7 @@ class TreatmentBar(QWidget):
         target = self.target
         band = band_text(target.band, self.unit, self.probe_area_cm2, self.ppt_kpa)
         if target.hold_s:
-            band += f", hold {target.hold_s:g} s"
+            band += f", hold {as_given(target.hold_s, 's')}"
         self.band_label.setText(band + (" (edited)" if target.edited else ""))
         colour = theme.foreground() if not target.band.relative or self.ppt_kpa else theme.alert()
         self.band_label.setStyleSheet(f"color: {colour.name()};")
