@@ -269,6 +269,10 @@ def test_results_table_csv_and_remembered_thresholds(tmp_path) -> None:
     assert rows[0].asymmetry_pct == pytest.approx(100 * (256.667 - 206.667) / 256.667, abs=0.01)
     assert rows[0].reference_text().startswith("within the middle half of healthy females")
     assert rows[2].reference_text() == "no reference" and math.isnan(rows[2].asymmetry_pct)
+    unknown = results_table(records, sex="", references=load_references())
+    # The walk: "no reference" for the upper trapezius, which has one for each sex.
+    assert unknown[0].reference_text() == "no reference: sex not given"
+    assert unknown[2].reference_text() == "no reference"  # the masseter has none at all
     path = tmp_path / "ppt.csv"
     write_results_csv(rows, path, {"client": "C-3", "rate": "50 kPa/s"})
     lines = path.read_text().splitlines()

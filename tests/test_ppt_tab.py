@@ -17,6 +17,7 @@ from test_ppt_session import blocks, ramp
 from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from monitor.acquisition import CALIBRATED_DTYPE, calibration_for
 from monitor.cues import Cue
+from monitor.ppt.results import RESULT_COLUMNS
 from monitor.settings import AppSettings, PptPreferences
 from monitor.ui import settings_store
 from monitor.ui.ppt_guide import GuidePanel
@@ -283,6 +284,12 @@ def test_the_basis_is_confirmed_with_its_values_first(qtbot) -> None:
     _, text = answers.asked[0]
     assert "C-0042" in text and "Upper trapezius, left: 310\u202fkPa" in text
     assert "Upper trapezius, right: 210\u202fkPa" in text
+    # The walk: the right side's CV of 28.8 % went unmentioned. Each side's, as the table's.
+    left_cv, right_cv = (row.cells()[RESULT_COLUMNS.index("CV")] for row in tab.rows)
+    assert text.endswith(
+        f"Spread between trials (CV): Upper trapezius, left: {left_cv}; "
+        f"Upper trapezius, right: {right_cv}."
+    )
     tab.basis_button.click()
     assert confirmed == [True]
 

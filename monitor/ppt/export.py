@@ -137,3 +137,14 @@ def basis_lines(rows: list[ResultRow]) -> list[str]:
             f"(mean of trial {', '.join(map(str, result.used))}{note})"
         )
     return lines
+
+
+def basis_spread(rows: list[ResultRow]) -> str:
+    """How far each usable site's trials spread (their CV), for the examiner to weigh before
+    storing the means as a basis; "" when no site has two trials to spread."""
+    spread = [
+        f"{row.result.site}, {row.result.side}: {numbers.percent(row.result.cv_pct, 1)}"
+        for row in rows
+        if math.isfinite(row.result.mean_kpa) and math.isfinite(row.result.cv_pct)
+    ]
+    return f"Spread between trials (CV): {'; '.join(spread)}." if spread else ""

@@ -139,6 +139,9 @@ class ResultRow:
     asymmetry_pct: float  # this site's left/right asymmetry (NaN with one side)
     reference: Reference | None
     lower_side: str = ""  # the side with the lower threshold ("" when equal or one side)
+    #: Why there is no reference, when there is none: the site has none, or it has one
+    #: per sex and the client's sex was not given.
+    no_reference: str = "no reference"
 
     def cells(self) -> list[str]:
         """The row as the screen and the report show it, in ``RESULT_COLUMNS``' order (the
@@ -181,7 +184,7 @@ class ResultRow:
 
     def reference_text(self) -> str:
         if self.reference is None:
-            return "no reference"
+            return self.no_reference
         return (
             f"{self.reference.place(self.result.mean_kpa)} of healthy {self.reference.sex}s "
             f"(median {numbers.as_given(self.reference.median_kpa, 'kPa')})"
@@ -208,7 +211,9 @@ def results_table(
             if math.isfinite(asymmetry) and left.mean_kpa != right.mean_kpa:
                 lower = "left" if left.mean_kpa < right.mean_kpa else "right"
         reference = reference_for(references or [], site, sex) if sex else None
-        rows.append(ResultRow(result, asymmetry, reference, lower))
+        by_sex = not sex and any(r.site.lower() == site.lower() for r in references or [])
+        missing = "no reference: sex not given" if by_sex else "no reference"
+        rows.append(ResultRow(result, asymmetry, reference, lower, missing))
     return rows
 
 

@@ -23,7 +23,13 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout
 from monitor import numbers
 from monitor.acquisition import Acquisition
 from monitor.cues import Cue
-from monitor.ppt.export import basis_lines, export_header, suggested_path, write_results_csv
+from monitor.ppt.export import (
+    basis_lines,
+    basis_spread,
+    export_header,
+    suggested_path,
+    write_results_csv,
+)
 from monitor.ppt.protocol import Entry
 from monitor.ppt.results import MEAN_RULES, ResultRow, load_references
 from monitor.ppt.session import Phase, PptSession
@@ -240,6 +246,8 @@ class PptTab(QWidget):
             f"Remember these thresholds for {client}? Relative bands (% of PPT) will use "
             "them.\n\n" + "\n".join(basis_lines(self.rows))
         )
+        if spread := basis_spread(self.rows):
+            text += f"\n\n{spread}"
         if self.confirm("Use as treatment basis?", text):
             self.basis_confirmed.emit()
 
