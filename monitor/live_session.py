@@ -25,6 +25,7 @@ from monitor.clients import ClientStore, ClientStoreError
 from monitor.live_buffer import DEFAULT_CAPACITY, LiveBuffer
 from monitor.live_view import LiveView
 from monitor.messages import MessageBoard
+from monitor.numbers import with_unit
 from monitor.ppt.results import ResultRow, remember_thresholds
 from monitor.recorder import RecordingResult, SessionRecorder
 from monitor.targets import SegmentSpec, Target
@@ -345,7 +346,7 @@ class LiveSession:
             state = "connecting…"
         parts = [
             state,
-            f"{self.rate_hz:.0f} samples/s",
+            with_unit(self.rate_hz, "samples/s", 0),
             f"dropped {status.dropped_samples}",
             f"corrupt {status.corrupt}",
         ]
@@ -359,7 +360,7 @@ class LiveSession:
         recorder = self.recorder
         if recorder is not None:
             size = recorder.path.stat().st_size if recorder.path.exists() else 0
-            parts.append(f"recording {recorder.path.name} ({size / 1e6:.1f} MB)")
+            parts.append(f"recording {recorder.path.name} ({with_unit(size / 1e6, 'MB', 1)})")
         return parts
 
     def alerts(self) -> tuple[Alert, ...]:

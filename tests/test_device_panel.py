@@ -72,13 +72,13 @@ def test_next_weight_steps_the_connected_simulator(qtbot) -> None:
     assert not panel.next_weight_button.isVisible()  # not connected to it yet
     with qtbot.waitSignal(panel.chosen) as chosen:
         panel.connect_button.click()
-    assert panel.next_weight_button.isVisible() and panel.weight_on == "0 kg on"
+    assert panel.next_weight_button.isVisible() and panel.weight_on == "0\u202fkg on"
     port = open_port(chosen.args[0])  # what the window's reader opens
     try:
         panel.next_weight_button.click()
-        assert panel.weight_on == "1 kg on"
+        assert panel.weight_on == "1\u202fkg on"
         panel.next_weight_button.click()
-        assert panel.weight_on == "2 kg on"
+        assert panel.weight_on == "2\u202fkg on"
     finally:
         port.close()
     panel.next_weight_button.click()

@@ -171,7 +171,7 @@ def test_status_bar_reports_rate_and_loss(open_window, qtbot) -> None:
     message = window.status_label.text()
     assert "connected to built-in simulator" in message
     assert "dropped 0" in message
-    rate = float(message.split(" samples/s")[0].split()[-1])
+    rate = float(message.split("\u202fsamples/s")[0].split()[-1])
     assert rate == pytest.approx(500, rel=0.1)
 
 
@@ -181,7 +181,7 @@ def test_probe_area_changes_pressure_and_is_recorded(open_window, qtbot, tmp_pat
     window.probe_box.activated.emit(1)  # 0.5 cm²: twice the pressure
     qtbot.waitUntil(lambda: abs(readout_value(window) - 400) <= 2, timeout=2000)
     window.set_probe_area(0.8)
-    assert window.probe_box.currentText() == "0.8 cm² (custom…)"
+    assert window.probe_box.currentText() == "0.8\u202fcm² (custom…)"
     qtbot.waitUntil(lambda: abs(readout_value(window) - 250) <= 2, timeout=2000)
     window.record_button.click()
     qtbot.wait(500)
@@ -266,7 +266,7 @@ def test_choices_are_remembered_for_the_next_start(qtbot, tmp_path) -> None:
     qtbot.addWidget(second)
     assert second.unit_box.currentText() == "N"
     assert second.view.unit.symbol == "N"
-    assert second.view.probe_area_cm2 == 0.5 and second.probe_box.currentText() == "0.5 cm²"
+    assert second.view.probe_area_cm2 == 0.5 and second.probe_box.currentText() == "0.5\u202fcm²"
     assert second.view.target.label == "Levator scapulae — moderate"
     assert second.treatment.side == "right"
     second.close()

@@ -199,7 +199,7 @@ def test_status_parts_say_rate_and_recording(session):
     session.status_parts()
     session.feed(1.0)
     parts = session.status_parts()
-    assert parts[1] == f"{RATE_HZ} samples/s"
+    assert parts[1] == f"{RATE_HZ}\u202fsamples/s"
     session.start_recording()
     assert any(part.startswith("recording session-") for part in session.status_parts())
 

@@ -27,9 +27,6 @@ NOT_YET_ROUTED = {
     "monitor/commands/info.py",
     "monitor/commands/record.py",
     "monitor/commands/simulate.py",
-    "monitor/live_session.py",
-    "monitor/ui/device_panel.py",
-    "monitor/ui/instrument_bar.py",
     "monitor/ui/review_tab.py",
 }
 

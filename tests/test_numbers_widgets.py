@@ -13,6 +13,7 @@ from calibration import unit_named
 from monitor.feedback import Zone
 from monitor.hold_timer import HoldState
 from monitor.live_view import LiveFrame
+from monitor.ui.instrument_bar import InstrumentBar
 from monitor.ui.readout import LEGIBLE_AT_2M_PX, Readout
 
 
@@ -79,3 +80,14 @@ def test_the_number_and_the_zone_words_are_legible_from_2_m(qtbot, size) -> None
         assert _cap_height(readout.zone_label) >= LEGIBLE_AT_2M_PX
     elif size == (754, 145):
         assert _cap_height(readout.zone_label) >= 0.8 * LEGIBLE_AT_2M_PX
+
+
+def test_the_instrument_bars_choices_name_their_unit_after_a_narrow_space(qtbot) -> None:
+    bar = InstrumentBar(sound_problem=None)
+    qtbot.addWidget(bar)
+    windows = [bar.window_box.itemText(i) for i in range(bar.window_box.count())]
+    assert windows == ["10\u202fs", "30\u202fs", "60\u202fs", "90\u202fs"]
+    probes = [bar.probe_box.itemText(i) for i in range(bar.probe_box.count())]
+    assert probes == ["1\u202fcm²", "0.5\u202fcm²", "custom…"]
+    bar.show_probe(0.785)
+    assert bar.probe_box.currentText() == "0.785\u202fcm² (custom…)"

@@ -23,6 +23,7 @@ from firmware_bridge.sim import (
     next_weight,
     steps_on_demand,
 )
+from monitor.numbers import as_given
 from monitor.ui import theme
 
 SIMULATOR_LABEL = "Built-in simulator"
@@ -62,7 +63,7 @@ class DevicePanel(QWidget):
         )
         self.profile_box.setMinimumContentsLength(8)
         self.next_weight_button = QPushButton("Ne&xt")
-        self._say_weight("0 kg on")
+        self._say_weight(_on_cell(0.0))
         self.next_weight_button.setAccessibleName("Next weight")
         self.next_weight_button.clicked.connect(self.next_weight)
         self.rescan_button = QPushButton("Rescan")
@@ -115,7 +116,7 @@ class DevicePanel(QWidget):
 
     def next_weight(self) -> None:
         masses = next_weight()
-        self._say_weight(f"{masses[-1]:g} kg on" if masses else "no simulated device is open")
+        self._say_weight(_on_cell(masses[-1]) if masses else "no simulated device is open")
 
     @property
     def weight_on(self) -> str:
@@ -149,7 +150,7 @@ class DevicePanel(QWidget):
     def _connect(self) -> None:
         protocol = "fgb1" if not self.port_box.currentData() else self.protocol_box.currentText()
         self._connected = self.port
-        self._say_weight("0 kg on")
+        self._say_weight(_on_cell(0.0))
         self._show_choices()
         self.chosen.emit(self.port, protocol)
 
@@ -179,3 +180,8 @@ def _add_items(box: QComboBox, names: Iterable[str], tips: Mapping[str, str]) ->
     for name in names:
         box.addItem(name)
         box.setItemData(box.count() - 1, tips[name], Qt.ItemDataRole.ToolTipRole)
+
+
+def _on_cell(kg: float) -> str:
+    """The mass the simulated cell carries, as the simulator's weights are given."""
+    return f"{as_given(kg, 'kg')} on"

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from calibration import PROBE_AREAS_CM2, UNITS
+from monitor.numbers import as_given
 from monitor.settings import WINDOW_LENGTHS_S
 from monitor.ui import theme
 
@@ -35,14 +36,14 @@ class InstrumentBar(QWidget):
         self.unit_box = QComboBox()
         self.unit_box.addItems([unit.symbol for unit in UNITS])
         self.probe_box = QComboBox()
-        self.probe_box.addItems([f"{area:g} cm²" for area in PROBE_AREAS_CM2] + ["custom…"])
+        self.probe_box.addItems([as_given(area, "cm²") for area in PROBE_AREAS_CM2] + ["custom…"])
         self.probe_box.setToolTip("The probe's contact area: pressure = force / area")
         self.tare_button = QPushButton("Tare")
         self.tare_button.setToolTip("Zero the probe now: unloaded and still (T)")
         self.calibrate_button = QPushButton("Calibrate…")
         self.calibrate_button.setToolTip("Calibrate this sensor with known loads")
         self.window_box = QComboBox()
-        self.window_box.addItems([f"{length:g} s" for length in WINDOW_LENGTHS_S])
+        self.window_box.addItems([as_given(length, "s") for length in WINDOW_LENGTHS_S])
         self.window_box.setToolTip("How much of the past the trace shows")
         self.sound_button = QPushButton("♪ Sound cues")
         self.sound_button.setCheckable(True)
@@ -91,7 +92,9 @@ class InstrumentBar(QWidget):
     def show_probe(self, area_cm2: float) -> None:
         known = area_cm2 in PROBE_AREAS_CM2
         if not known:
-            self.probe_box.setItemText(len(PROBE_AREAS_CM2), f"{area_cm2:g} cm² (custom…)")
+            self.probe_box.setItemText(
+                len(PROBE_AREAS_CM2), f"{as_given(area_cm2, 'cm²')} (custom…)"
+            )
         index = PROBE_AREAS_CM2.index(area_cm2) if known else len(PROBE_AREAS_CM2)
         self.probe_box.setCurrentIndex(index)
 
