@@ -215,9 +215,8 @@ def test_a_file_says_plain_text_of_a_length_a_screen_holds(
     assert review.open(path)
     qtbot.wait(50)  # laid out again
     assert review.minimumSizeHint().width() < 1280, "the window is not widened by it"
-    lines = [item for item in review.detail.plotItem.items if isinstance(item, pg.InfiniteLine)]
-    labels = [line.label.textItem.toPlainText() for line in lines]
-    assert labels == ["{x} <i>", "client discomfort"]
+    labels = [name.item.textItem.toPlainText() for name in review.detail.names if name.is_line]
+    assert labels == ["{x} <i>", "client discomfort"]  # plain text
 
 
 # --- time from the start, zones, unit, markers, the table as CSV ----------------------------

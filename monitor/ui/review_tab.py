@@ -142,7 +142,10 @@ class ReviewTab(QWidget):
         self.table = QTableWidget(0, len(stats_columns(self.unit)))
         self.table.setHorizontalHeaderLabels(stats_columns(self.unit))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
+        # Numbered rows: a segment too narrow on the plot for its name shows its number.
+        self.table.verticalHeader().setToolTip(
+            "The segment's number: on the plot where its name does not fit"
+        )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setMaximumHeight(180)
         self.table.cellDoubleClicked.connect(self.zoom_to_segment)
