@@ -463,3 +463,32 @@ def test_the_selection_does_not_move_onto_another_trial(qtbot) -> None:
     assert answers.asked[0][0] == "Repeat this trial?"
     assert tab.session.run.pending is None and table.rowCount() == 3
     assert [e.planned.trial for e in tab.session.run.entries] == [1, 2, 3]
+
+
+def test_a_repeated_trial_is_said_in_the_exports(qtbot, tmp_path) -> None:
+    """The walk: neither the CSV nor the PDF mentioned the implausible trial that was
+    repeated. It stays out of the results, and both exports list it with its flags."""
+    tab, _, _ = make_tab(qtbot)
+    set_up(tab, trials=1)
+    tab.start()
+    kpa = np.concatenate([np.zeros(50), np.arange(0, 30, 0.5), np.zeros(20)])
+    fed = blocks(kpa, 0.0)
+    for block in fed[:15]:
+        tab.feed(block)
+    tab.stop_now()  # 0.04 s into loading, at 12 kPa: too short, too low
+    for block in fed[15:]:
+        tab.feed(block)
+    tab.guide.repeat_button.click()
+    measure(tab, 5.0, 300)
+    assert tab.results.table.item(0, 2).text() == "300"
+    tab.export_csv(tmp_path / "ppt.csv")
+    line = next(
+        line
+        for line in (tmp_path / "ppt.csv").read_text().splitlines()
+        if line.startswith("# repeated, not in the results: ")
+    )
+    assert line.startswith("# repeated, not in the results: Upper trapezius L1 12")
+    assert "(key: too short: stopped" in line and "too low" in line
+    tab.export_pdf(tmp_path / "ppt.pdf")
+    words = " ".join(PdfReader(tmp_path / "ppt.pdf").pages[0].extract_text().split())
+    assert "repeated, not in the results: Upper trapezius L1" in words

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from monitor import numbers
+from monitor.ppt.protocol import Entry
 from monitor.ppt.results import ASYMMETRY_TEXT, MEAN_RULES, ResultRow
 from monitor.review import comment_line, csv_number, spreadsheet_safe
 
@@ -28,11 +29,24 @@ CONTEXT_FIELDS = {
 }
 
 
-def export_header(context: dict[str, str], protocol: str, mean_of: str) -> dict[str, str]:
+def repeated_text(repeated: list[Entry]) -> str:
+    """The flagged trials measured and repeated, with why they were flagged: out of the
+    results, and said so."""
+    return "; ".join(
+        f"{entry.label()} {numbers.pressure(entry.trial.threshold_kpa)} "
+        f"({entry.trial.stop_source.value}: {entry.trial.reason})"
+        for entry in repeated
+    )
+
+
+def export_header(
+    context: dict[str, str], protocol: str, mean_of: str, repeated: list[Entry] | None = None
+) -> dict[str, str]:
     """Every field the exports carry, in order; a missing one says "not recorded"."""
     header = {label: str(context.get(key) or NOT_RECORDED) for key, label in CONTEXT_FIELDS.items()}
     header["protocol"] = protocol
     header["threshold"] = MEAN_RULES[mean_of]
+    header["repeated, not in the results"] = repeated_text(repeated or []) or "none"
     header["marks"] = (
         "[value]: flagged, not in the mean; value*: flagged and kept by the examiner, in the mean"
     )

@@ -126,6 +126,8 @@ class PptRun:
     todo: list[PlannedTrial] = field(init=False)
     _last_stop: float | None = None
     pending: Entry | None = None  # a flagged trial awaiting repeat-or-keep
+    #: Flagged trials measured and then repeated: out of the results, but not unsaid.
+    repeated: list[Entry] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.plan = self.protocol.plan()
@@ -156,7 +158,7 @@ class PptRun:
         planned = self.current
         if planned is None:
             return None
-        self.pending = None  # measuring again without deciding is a repeat
+        self.repeat()  # measuring again without deciding is a repeat
         self._last_stop = now
         entry = Entry(planned, trial, trace=trace)
         if trial.accepted:
@@ -167,7 +169,10 @@ class PptRun:
         return entry
 
     def repeat(self) -> None:
-        """Drop the flagged trial: the same site and side is measured again."""
+        """Drop the flagged trial from the results (it is listed as repeated): the same site
+        and side is measured again."""
+        if self.pending is not None:
+            self.repeated.append(self.pending)
         self.pending = None
 
     def keep(self) -> Entry | None:

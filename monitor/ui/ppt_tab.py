@@ -326,7 +326,10 @@ class PptTab(QWidget):
             return {}
         context = dict(self._context())
         context.setdefault("probe_area_cm2", numbers.as_given(self.session.probe_area_cm2))
-        return export_header(context, self.session.describe_text(), self.session.mean_of)
+        session = self.session
+        return export_header(
+            context, session.describe_text(), session.mean_of, session.run.repeated
+        )
 
     def export_csv(self, path: Path, header: dict[str, str] | None = None) -> None:
         """The results as CSV: the export header, then ``header``'s extra lines."""
