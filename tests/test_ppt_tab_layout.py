@@ -12,6 +12,7 @@ from test_ppt_session import blocks, ramp
 from test_ppt_tab import measure
 
 from monitor.alerts import Alert
+from monitor.ui.ppt_setup import SITE_ROWS_SHOWN
 from monitor.ui.ppt_tables import TRIAL_COLUMNS
 
 
@@ -114,3 +115,15 @@ def set_up_one(tab) -> None:
     tab.setup.sides_box.setCurrentText("left only")
     tab.setup.trials_box.setValue(1)
     assert tab.start()
+
+
+def test_the_sites_list_shows_whole_rows(open_window, qtbot) -> None:
+    """At 1280x720 the walk saw the sixth site cut in half ("Sternocleidomastoid")."""
+    window = open_window("steady")
+    window.tabs.setCurrentWidget(window.ppt)
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    sites = window.ppt.setup.site_list
+    row = sites.sizeHintForRow(0)
+    assert sites.count() > SITE_ROWS_SHOWN and sites.viewport().height() == SITE_ROWS_SHOWN * row
+    assert sites.verticalScrollBar().isVisible()

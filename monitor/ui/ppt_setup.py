@@ -31,6 +31,8 @@ from monitor.ppt.results import MEAN_RULES
 from monitor.settings import PptPreferences
 
 CUSTOM = "custom"
+#: Sites the list shows at once, beside the form's three rows.
+SITE_ROWS_SHOWN = 5
 
 
 class SiteList(QListWidget):
@@ -63,7 +65,6 @@ class PptSetup(QWidget):
     def __init__(self, muscles: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.site_list = SiteList()
-        self.site_list.setMaximumHeight(110)
         self.site_list.setMinimumWidth(190)
         # A long name is cut with "…" (its tooltip says it whole) rather than scrolled: a
         # scroll bar would take a row's height.
@@ -77,6 +78,10 @@ class PptSetup(QWidget):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.site_list.addItem(item)
         self.site_list.setCurrentRow(0)
+        # Whole rows only: a site cut in half at the list's foot cannot be read (the walk saw
+        # "Sternocleidomastoid" halved at 1280x720); the scroll bar says there are more.
+        rows = SITE_ROWS_SHOWN * self.site_list.sizeHintForRow(0)
+        self.site_list.setFixedHeight(rows + 2 * self.site_list.frameWidth())
         self.sides_box = QComboBox()
         self.sides_box.addItems(SIDE_CHOICES)
         self.trials_box = QSpinBox(minimum=1, maximum=10, value=3)
