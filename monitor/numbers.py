@@ -96,8 +96,8 @@ def percent(value: float, decimals: int = 0) -> str:
 
 def as_given(value: float, symbol: str = "") -> str:
     """A value as it was given (a chosen ramp rate, rest, probe area or limit; a published
-    reference): up to four decimals, none trailing, so Fischer's rate (1 kgf/cm² a second, in kPa/s) is not read
-    as 98 and a 30 s rest not as 30.0000 s."""
+    reference): up to four decimals, none trailing, so Fischer's rate (1 kgf/cm² a second)
+    is not read as 98 kPa/s and a 30 s rest not as 30.0000 s."""
     text = _without_trailing_zeros(number(value, GIVEN_DECIMALS))
     if not symbol or text == NO_VALUE:
         return text
