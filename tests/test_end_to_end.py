@@ -93,7 +93,7 @@ def test_unplugged_device_ends_recording_with_data_safe(simulator, out_dir: Path
     sim.process.kill()  # the cable is pulled, and it is not plugged in again
     _, stderr = record.communicate(timeout=20)
     assert record.returncode == 1
-    assert "ended early: lost the device on" in stderr and "within 1.5 s" in stderr
+    assert "ended early: lost the device on" in stderr and "within 1.5\u202fs" in stderr
     assert len(stderr.strip().splitlines()) == 1
     recording = read_recording(out)
     assert recording.samples["t"].size > 500

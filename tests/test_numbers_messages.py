@@ -3,9 +3,12 @@ minus, never "-0", a dash for no value, a narrow no-break space before the unit,
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 from test_calibration_dialog import verified
@@ -14,11 +17,13 @@ from calibration import CalibrationStore, LinearCalibration
 from firmware_bridge.reader import StreamEvent
 from firmware_bridge.samples import SAMPLE_DTYPE
 from monitor import numbers
-from monitor.acquisition import Acquisition
+from monitor.acquisition import CALIBRATED_DTYPE, Acquisition
 from monitor.calibration_wizard import CalibrationWizard
+from monitor.cli import main
 from monitor.live_buffer import LiveBuffer
 from monitor.targets import NEWTON, PERCENT_PPT, BandError, BandSpec, TargetBand
 from monitor.ui.calibration_dialog import CalibrationDialog
+from recordings import RecordingWriter, SessionInfo
 from recordings.events import EventKind
 
 NNBSP = numbers.UNIT_SPACE
@@ -110,3 +115,28 @@ def test_a_threshold_that_is_not_a_number_is_recorded_as_not_measured() -> None:
     relative = BandSpec(70, 90, PERCENT_PPT)
     assert relative.basis_note(math.nan) == f"70–90{NNBSP}% of PPT not measured"
     assert relative.basis_note(312.5) == f"70–90{NNBSP}% of PPT 312.5{NNBSP}kPa"
+
+
+def test_info_says_a_damaged_duration_has_no_value_and_json_keeps_numbers(
+    tmp_path: Path, capsys
+) -> None:
+    """A recording whose last time stamp is NaN: the text said "over nan s"."""
+    path = tmp_path / "damaged.h5"
+    writer = RecordingWriter(
+        path, SessionInfo(client="C-1"), {"protocol": "fgb1"}, {"gain_n_per_unit": 1.0}
+    )
+    writer.start()
+    block = np.zeros(100, dtype=CALIBRATED_DTYPE)
+    block["seq"] = np.arange(100)
+    block["t"] = block["seq"] * 0.01
+    writer.append(block)
+    writer.close()
+    assert main(["info", str(path)]) == 0
+    assert f"samples   100 over 0.990{NNBSP}s (100.0{NNBSP}Hz)" in capsys.readouterr().out
+    with h5py.File(path, "r+") as file:
+        file["samples/t"][-1] = np.nan
+    assert main(["info", str(path)]) == 0
+    assert f"samples   100 over — (0.0{NNBSP}Hz)" in capsys.readouterr().out
+    assert main(["info", "--json", str(path)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["duration_s"] is None and summary["rate_hz"] == 0.0

@@ -51,7 +51,7 @@ def test_a_silent_device_ends_the_recording_after_give_up(tmp_path: Path) -> Non
     assert (
         stderr.strip()
         .splitlines()[-1]
-        .endswith(f"no readings from {port} for 1.5 s (the port is open but silent)")
+        .endswith(f"no readings from {port} for 1.5\u202fs (the port is open but silent)")
     )
     assert "Traceback" not in stderr
     assert read_recording(out).samples["t"].size > 5
@@ -68,7 +68,7 @@ def test_only_unreadable_lines_are_named_as_such(tmp_path: Path) -> None:
         process = start_recording(port, out, "--protocol", "ascii", "--give-up-after", "1.5")
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 1
-    assert f"only unreadable data from {port} for 1.5 s" in stderr
+    assert f"only unreadable data from {port} for 1.5\u202fs" in stderr
 
 
 def test_duration_counts_on_the_clock_from_the_first_sample(tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_duration_counts_on_the_clock_from_the_first_sample(tmp_path: Path) -> N
         _, stderr = process.communicate(timeout=30)
     assert time.monotonic() - started < 12
     assert process.returncode == 1
-    assert "no readings for the last" in stderr and "of the 3 s" in stderr
+    assert "no readings for the last" in stderr and "of the 3\u202fs" in stderr
 
 
 def test_the_output_folder_removed_while_recording(simulator, tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_another_kind_of_device_after_a_reconnection_ends_it(tmp_path: Path) -> 
     finally:
         device.unplug()
     assert process.returncode == 1
-    assert f"only unreadable data from {link} for 2 s" in stderr
+    assert f"only unreadable data from {link} for 2\u202fs" in stderr
     assert read_recording(out).samples["t"].size > 100
 
 

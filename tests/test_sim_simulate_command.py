@@ -96,9 +96,9 @@ def test_enter_on_the_commands_input_places_the_next_mass(simulate: Simulate) ->
     assert "Enter" in simulate.line()
     assert kilograms_on(port, 0) == pytest.approx(0, abs=0.02)
     simulate.enter()
-    assert simulate.line() == "placed: 1 kg"
+    assert simulate.line() == "placed: 1\u202fkg"
     simulate.enter(2)
-    assert [simulate.line(), simulate.line()] == ["placed: 2 kg", "placed: 5 kg"]
+    assert [simulate.line(), simulate.line()] == ["placed: 2\u202fkg", "placed: 5\u202fkg"]
     assert kilograms_on(port, 5) == pytest.approx(5, abs=0.02)  # on the wire, not only said
     simulate.stdin.close()  # the input ended: the device is still served, as it was left
     assert kilograms_on(port, 5) == pytest.approx(5, abs=0.02)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.commands.common import CommandError
+from monitor.numbers import with_unit
 from recordings import NotARecordingError
 from recordings.reader import RecordingFile, summarize
 
@@ -52,8 +53,8 @@ def _text(summary: dict) -> str:
         f"  client    {session.get('client') or '-'}   operator {session.get('operator') or '-'}",
         f"  device    {device.get('protocol', '?')} {device.get('identity', '')} "
         f"on {device.get('port', '?')}",
-        f"  samples   {summary['samples']} over {summary['duration_s']:.3f} s "
-        f"({summary['rate_hz']:.1f} Hz)",
+        f"  samples   {summary['samples']} over {with_unit(summary['duration_s'], 's', 3)} "
+        f"({with_unit(summary['rate_hz'], 'Hz', 1)})",
         f"  loss      {summary['dropped_samples']} samples in {summary['gaps']} gaps",
         f"  events    {summary['events']}   segments {summary['segments']}",
     ]

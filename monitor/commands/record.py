@@ -16,6 +16,7 @@ from monitor.acquisition import Acquisition
 from monitor.clients import ClientStore
 from monitor.commands.common import FAILED, CommandError, add_protocol_option, positive_float
 from monitor.live_session import LiveSession, Treatment
+from monitor.numbers import as_given, with_unit
 from monitor.paths import calibrations_dir, clients_path, target_edits_path
 from monitor.recorder import RecordingResult, SessionRecorder
 from monitor.target_library import FIRST_TARGET, LibraryError, TargetLibrary
@@ -62,7 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="S",
         help="a device that is lost (unplugged) or silent is waited for this long, and the "
         "recording goes on when readings return; then the recording ends with exit status 1 "
-        f"(default {GIVE_UP_AFTER_S:g} s)",
+        f"(default {as_given(GIVE_UP_AFTER_S, 's')})",
     )
     parser.add_argument(
         "--rescue-dir",
@@ -76,7 +77,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=WAIT_FOR_ROOM_S,
         metavar="S",
         help="at the end, samples that no disk could take yet wait this long in memory for "
-        f"room (default {WAIT_FOR_ROOM_S:g} s; Ctrl-C again gives up on them)",
+        f"room (default {as_given(WAIT_FOR_ROOM_S, 's')}; Ctrl-C again gives up on them)",
     )
     parser.add_argument("out", type=Path, metavar="OUT.h5")
 
@@ -183,10 +184,10 @@ def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:
             if acquisition.decoder.name == "auto":
                 raise CommandError(
                     f"no known device answered on {acquisition.port} within "
-                    f"{FIRST_DATA_TIMEOUT_S:g} s (is it the right port and baud rate?)"
+                    f"{as_given(FIRST_DATA_TIMEOUT_S, 's')} (is it the right port and baud rate?)"
                 )
             raise CommandError(
-                f"no samples from {acquisition.port} within {FIRST_DATA_TIMEOUT_S:g} s "
+                f"no samples from {acquisition.port} within {as_given(FIRST_DATA_TIMEOUT_S, 's')} "
                 f"(is it the right port, and does the device speak {acquisition.decoder.name}?)"
             )
         stop.wait(0.02)
@@ -227,8 +228,8 @@ class _Watch:
             if self._duration_s and first and now > first + self._duration_s + DURATION_SLACK_S:
                 missing = first + self._duration_s - last
                 return (
-                    f"the device sent no readings for the last {missing:.1f} s of the "
-                    f"{self._duration_s:g} s"
+                    f"the device sent no readings for the last {with_unit(missing, 's', 1)} of "
+                    f"the {as_given(self._duration_s, 's')}"
                 )
             self._recorder.finished.wait(0.05)
         self.report()
@@ -249,7 +250,7 @@ class _Watch:
         self._situation = situation
 
     def _silence(self, status: ReaderStatus) -> str:
-        port, seconds = self._acquisition.port, f"{self._give_up_s:g} s"
+        port, seconds = self._acquisition.port, as_given(self._give_up_s, "s")
         if not status.connected and status.error:
             return f"lost the device on {port}; it did not return within {seconds}"
         if status.silence == UNREADABLE:
@@ -267,8 +268,8 @@ def _close(
     if held.held_samples:
         warn(
             f"{held.held_samples} samples wait for a file that can take them "
-            f"({held.trouble or held.latest}): waiting up to {wait_s:g} s for that to "
-            "change; Ctrl-C again gives up on them"
+            f"({held.trouble or held.latest}): waiting up to {as_given(wait_s, 's')} for that "
+            "to change; Ctrl-C again gives up on them"
         )
     watcher = threading.Thread(target=_give_up_when, args=(give_up, recorder), daemon=True)
     watcher.start()

@@ -11,6 +11,7 @@ import threading
 from firmware_bridge.sim import PROFILE_DESCRIPTIONS, PROFILES, SimulatorConfig
 from firmware_bridge.sim.device import PERSONALITIES
 from monitor.commands.common import CommandError, positive_float
+from monitor.numbers import as_given
 
 #: The profile a person steps, one mass per Enter on this command's input.
 ON_DEMAND = "weights-on-demand"
@@ -96,14 +97,16 @@ def run(args: argparse.Namespace) -> int:
     def announce(port: str) -> None:
         say(f"port: {port}")
         say(
-            f"simulating {config.protocol} at {config.rate_hz:g} Hz, "
+            f"simulating {config.protocol} at {as_given(config.rate_hz, 'Hz')}, "
             f"profile {config.profile}; Ctrl-C stops"
         )
         if on_demand:
             say("Press Enter to place the next mass on the cell.")
 
     stepper = (
-        Stepper(sys.stdin.fileno(), lambda kg: say(f"placed: {kg:g} kg")) if on_demand else None
+        Stepper(sys.stdin.fileno(), lambda kg: say(f"placed: {as_given(kg, 'kg')}"))
+        if on_demand
+        else None
     )
     lost = serve_pty(config, stop, announce, stepper=stepper)
     if lost:
