@@ -10,11 +10,14 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
 
 from calibration import unit_named
+from monitor.clients import ClientStore
 from monitor.feedback import Zone
 from monitor.hold_timer import HoldState
 from monitor.live_view import LiveFrame
+from monitor.target_library import TargetLibrary
 from monitor.ui.instrument_bar import InstrumentBar
 from monitor.ui.readout import LEGIBLE_AT_2M_PX, Readout
+from monitor.ui.treatment_bar import TreatmentBar
 
 
 def frame(current: float, unit: str = "kPa", zone: Zone | None = Zone.UNDER) -> LiveFrame:
@@ -91,3 +94,13 @@ def test_the_instrument_bars_choices_name_their_unit_after_a_narrow_space(qtbot)
     assert probes == ["1\u202fcm²", "0.5\u202fcm²", "custom…"]
     bar.show_probe(0.785)
     assert bar.probe_box.currentText() == "0.785\u202fcm² (custom…)"
+
+
+def test_a_ppt_typed_into_the_treatment_bar_reads_with_its_unit(qtbot, tmp_path) -> None:
+    bar = TreatmentBar(TargetLibrary.load(tmp_path / "targets.json"), ClientStore(tmp_path / "c"))
+    qtbot.addWidget(bar)
+    field = bar.ppt_box.lineEdit()
+    field.selectAll()
+    qtbot.keyClicks(field, "312")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert bar.ppt_box.value() == 312 and bar.ppt_box.text() == "312\u202fkPa"

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from calibration.units import Unit, unit_named
 from monitor.clients import ClientStore, ClientStoreError
-from monitor.numbers import as_given
+from monitor.numbers import UNIT_SPACE, as_given
 from monitor.target_library import FIRST_TARGET, TargetLibrary
 from monitor.targets import Target, band_text
 from monitor.ui import theme
@@ -79,7 +79,11 @@ class TreatmentBar(QWidget):
         self.side_box = QComboBox()
         self.side_box.addItems(SIDES)
         self.ppt_box = QDoubleSpinBox(
-            minimum=0.0, maximum=3000.0, decimals=0, suffix=" kPa", specialValueText=NOT_MEASURED
+            minimum=0.0,
+            maximum=3000.0,
+            decimals=0,
+            suffix=f"{UNIT_SPACE}kPa",
+            specialValueText=NOT_MEASURED,
         )
         self.ppt_box.setToolTip(
             "The client's pressure-pain threshold here, the basis of a band in % of PPT. "
