@@ -137,9 +137,9 @@ class BandSpec:
             return "absolute"
         if self.basis == NEWTON:
             return f"absolute, {self.describe()}"
-        measured = ppt_kpa is not None and math.isfinite(ppt_kpa) and ppt_kpa > 0
-        threshold = as_given(ppt_kpa, "kPa") if measured else "not measured"
-        return f"{self.describe()} {threshold}"
+        if ppt_kpa is None or not (math.isfinite(ppt_kpa) and ppt_kpa > 0):
+            return f"{self.describe()} not measured"
+        return f"{self.describe()} {as_given(ppt_kpa, 'kPa')}"
 
 
 def band_text(
