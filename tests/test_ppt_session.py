@@ -14,10 +14,11 @@ from firmware_bridge.samples import FLAG_BUTTON
 from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from monitor.acquisition import CALIBRATED_DTYPE, calibration_for
 from monitor.ppt.export import NOT_RECORDED, basis_lines, export_header, suggested_path
-from monitor.ppt.protocol import PptProtocol
+from monitor.ppt.protocol import REPEATED_WORDS, PptProtocol
 from monitor.ppt.results import MEAN_OF_2_3
 from monitor.ppt.session import Phase, PptSession
 from monitor.ppt.trial import Flag, StopSource
+from recordings import RecordingWriter, SessionInfo, read_recording
 
 RATE_HZ = 100.0
 SITE = "Upper trapezius"
@@ -249,3 +250,48 @@ def test_a_whole_protocol_from_the_simulator_on_its_virtual_clock() -> None:
     left, _ = session.results()
     assert 200 <= left.result.mean_kpa <= 460 and left.result.used == (1, 2, 3)
     assert all(trace.t[0] == 0 and trace.t.size > 100 for trace in session.traces())
+
+
+def test_every_measured_trial_is_in_the_recording_a_repeated_one_marked(tmp_path) -> None:
+    """A recording is evidence: a flagged trial the examiner repeats is written to the PPT
+    table as it is decided, accepted = 0 with its flags' reasons and the word "repeated",
+    beside the measurement that replaced it; so is one measured again without deciding."""
+    session = session_for(trials=2)
+    writer = RecordingWriter(tmp_path / "ppt.h5", SessionInfo(), {"protocol": "fgb1"}, {})
+    writer.start()
+
+    def record() -> None:
+        for row in session.take_rows():
+            writer.add_ppt_trial(row)
+
+    _, t = measure(session, 0.0, 300)  # trial 1, accepted
+    record()
+    _, t = measure(session, t, 400, rate=90)  # trial 2, too fast: waits for a decision
+    record()
+    session.repeat()
+    record()
+    _, t = measure(session, t, 350, rate=90)  # too fast again: measured again undecided
+    _, t = measure(session, t, 320)  # ... which repeats it; this one is accepted
+    record()
+    writer.close()
+    assert session.run.finished
+
+    table = read_recording(tmp_path / "ppt.h5").ppt_trials
+    assert table["trial"].tolist() == [1, 2, 2, 2]
+    assert table["accepted"].tolist() == [1, 0, 0, 1]
+    assert table["threshold_kpa"] == pytest.approx([300, 400, 350, 320], abs=2)
+    for reason in table["reason"][1:3]:
+        assert "too fast" in reason and reason.endswith("; " + REPEATED_WORDS)
+    assert table["reason"][0] == table["reason"][3] == ""
+    (row,) = session.results()  # the repeated ones stay out of the results
+    assert row.result.thresholds_kpa == pytest.approx((300, 320), abs=2)
+
+
+def test_a_kept_trial_is_written_once_when_kept() -> None:
+    session = session_for(trials=1)
+    measure(session, 0.0, 400, rate=90)
+    assert session.take_rows() == []  # undecided: nothing yet
+    session.keep()
+    (row,) = session.take_rows()
+    assert row[9] == 0 and row[10].endswith("; kept by the examiner")
+    assert REPEATED_WORDS not in row[10] and session.take_rows() == []

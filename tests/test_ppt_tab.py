@@ -17,6 +17,7 @@ from test_ppt_session import blocks, ramp
 from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from monitor.acquisition import CALIBRATED_DTYPE, calibration_for
 from monitor.cues import Cue
+from monitor.ppt.protocol import REPEATED_WORDS
 from monitor.ppt.results import RESULT_COLUMNS
 from monitor.settings import AppSettings, PptPreferences
 from monitor.ui import settings_store
@@ -364,6 +365,27 @@ def test_the_window_records_the_tabs_trials(open_window, tmp_path: Path) -> None
     table = read_recording(file).ppt_trials
     assert table["trial"].tolist() == [1, 2] and set(table["stop_source"]) == {"button"}
     assert table["threshold_kpa"] == pytest.approx([300, 320], abs=1)
+
+
+def test_the_window_records_a_repeated_trial_with_its_flags(open_window, tmp_path: Path) -> None:
+    """Through the real window: the flagged trial the examiner repeats (Repeat pressed) is
+    a row of the recording's PPT table, accepted 0, saying its flags and that it was
+    repeated, before the trial that replaced it."""
+    window = open_window("steady")
+    ppt = window.ppt
+    set_up(ppt, trials=1)
+    window.record_button.click()
+    assert ppt.start()
+    t = measure(ppt, 0.0, 300, rate=90)  # 80 % too fast: waits for Repeat or Keep
+    ppt.guide.repeat_button.click()
+    measure(ppt, t, 320)
+    window.record_button.click()
+    (file,) = tmp_path.glob("session-*.h5")
+    table = read_recording(file).ppt_trials
+    assert table["trial"].tolist() == [1, 1] and table["accepted"].tolist() == [0, 1]
+    assert table["threshold_kpa"] == pytest.approx([300, 320], abs=1)
+    repeated = table["reason"][0]
+    assert "too fast" in repeated and repeated.endswith(f"; {REPEATED_WORDS}")
 
 
 def test_the_guide_writes_its_numbers_through_numbers(qtbot) -> None:

@@ -2,7 +2,9 @@
 
 Qt-free: the PPT screen shows ``PptRun.current`` and ``ready_in``; the trial detector's trials
 go to ``PptRun.add``. A flagged trial is repeated unless the examiner keeps it (it then counts
-in the mean, marked as kept); any measured trial can later be deleted or redone.
+in the mean, marked as kept); any measured trial can later be deleted or redone. Every trial
+is logged once it is decided (accepted, kept or repeated), for the recording's PPT table: a
+recording is evidence, so a repeated trial is written too, marked as such.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ class Entry:
     planned: PlannedTrial
     trial: Trial
     kept: bool = False  # flagged, and kept by the examiner: it counts in the mean
+    repeated: bool = False  # flagged, and measured again: out of the results
     trace: TrialTrace | None = None
 
     @property
@@ -128,6 +131,8 @@ class PptRun:
     pending: Entry | None = None  # a flagged trial awaiting repeat-or-keep
     #: Flagged trials measured and then repeated: out of the results, but not unsaid.
     repeated: list[Entry] = field(default_factory=list)
+    #: Trials decided (accepted, kept or repeated) and not yet taken for the recording.
+    _decided: list[Entry] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.plan = self.protocol.plan()
@@ -164,6 +169,7 @@ class PptRun:
         if trial.accepted:
             self.entries.append(entry)
             self.todo.pop(0)
+            self._decided.append(entry)
         else:
             self.pending = entry
         return entry
@@ -172,7 +178,9 @@ class PptRun:
         """Drop the flagged trial from the results (it is listed as repeated): the same site
         and side is measured again."""
         if self.pending is not None:
+            self.pending.repeated = True
             self.repeated.append(self.pending)
+            self._decided.append(self.pending)
         self.pending = None
 
     def keep(self) -> Entry | None:
@@ -183,7 +191,13 @@ class PptRun:
             entry.kept = True
             self.entries.append(entry)
             self.todo.pop(0)
+            self._decided.append(entry)
         return entry
+
+    def take_decided(self) -> list[Entry]:
+        """The trials decided since the last call, in the order they were decided."""
+        decided, self._decided = self._decided, []
+        return decided
 
     def delete(self, entry: Entry) -> None:
         """Forget a measured trial: its site keeps one trial fewer."""
@@ -215,11 +229,17 @@ class PptRun:
         ]
 
 
+#: How a repeated trial's row in the recording ends its reason (after the flags' reasons).
+REPEATED_WORDS = "repeated by the examiner: not in the results"
+
+
 def ppt_trial_row(entry: Entry) -> tuple:
     """One row of a recording's PPT table (``recordings.schema.PPT_TRIAL_DTYPE`` order)."""
     planned, trial = entry.planned, entry.trial
     reason = trial.reason
-    if entry.kept and trial.reason:
+    if entry.repeated:
+        reason += f"; {REPEATED_WORDS}"
+    elif entry.kept and trial.reason:
         reason += "; kept by the examiner" + ("" if entry.counted else " (no threshold)")
     return (
         trial.t_start,

@@ -120,7 +120,6 @@ class PptSession:
         self.probe_area_cm2 = probe_area_cm2
         self._recent_t = np.zeros(0)
         self._recent_kpa = np.zeros(0)
-        self._rows: list[tuple] = []  # rows for the recording, not yet taken
         self._changes = 0  # every change to what was measured
         self._exported_at = 0
 
@@ -161,8 +160,6 @@ class PptSession:
             entry = self.run.add(trial, trial.t_stop, trace)
             if entry is not None:
                 measured.append(entry)
-                if trial.accepted:
-                    self._record(entry)
                 self._changes += 1
             if self.run.finished:
                 break
@@ -194,9 +191,7 @@ class PptSession:
         self._changes += 1
 
     def keep(self) -> None:
-        entry = self.run.keep()
-        if entry is not None:
-            self._record(entry)
+        if self.run.keep() is not None:
             self._changes += 1
 
     def delete(self, entry: Entry) -> None:
@@ -207,13 +202,11 @@ class PptSession:
         self.run.redo(entry)
         self._changes += 1
 
-    def _record(self, entry: Entry) -> None:
-        self._rows.append(ppt_trial_row(entry))
-
     def take_rows(self) -> list[tuple]:
-        """Rows for the recording's PPT table since the last call."""
-        rows, self._rows = self._rows, []
-        return rows
+        """Rows for the recording's PPT table since the last call: every trial as it is
+        decided (accepted, kept, or repeated with its flags), in that order. A deleted or
+        redone trial keeps its row; the screen records the withdrawal beside it."""
+        return [ppt_trial_row(entry) for entry in self.run.take_decided()]
 
     # --- what is shown ----------------------------------------------------------------
 
