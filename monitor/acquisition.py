@@ -20,7 +20,7 @@ from firmware_bridge.protocols import baud_rate, make_decoder
 from firmware_bridge.reader import ReaderStatus, ReaderThread, StreamEvent
 from firmware_bridge.samples import SAMPLE_DTYPE
 from monitor.drift import UNLOADED_BELOW_N, DriftMonitor
-from monitor.numbers import with_unit
+from monitor.numbers import signed, with_unit
 from recordings.events import EventKind
 
 #: A tare averages this much of the unloaded signal, which must hold this steady (N).
@@ -222,7 +222,7 @@ class Acquisition:
         if calibration is not None:
             warning = self.drift.check(out["t"], out["force"])
             if warning:
-                detail = f"the unloaded probe reads {with_unit(warning.zero_n, 'N', 2)}: re-tare"
+                detail = f"the unloaded probe reads {signed(warning.zero_n, 2, 'N')}: re-tare"
                 self._on_event(StreamEvent(warning.t, EventKind.DRIFT, warning.zero_n, detail))
         for sink in sinks:
             sink(out)
