@@ -7,6 +7,7 @@ bad input, with a one-line reason on stderr.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 from collections.abc import Sequence
@@ -41,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # Our text holds a narrow space, a true minus, "…", and clients' names: on a console or
+    # pipe whose encoding lacks them (cp1252, ASCII) they are escaped, never a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         argv.insert(0, "gui")
     # Failures reach the user as one line from the command; library logs stay quiet here.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -74,3 +76,20 @@ def test_readme_pandas_snippet_runs(recording: Path, monkeypatch) -> None:
     assert list(samples.columns) >= ["flags", "force", "raw", "seq", "t", "t_device"]
     assert len(samples) == 5000
     assert samples["force"].max() == pytest.approx(20, abs=0.01)
+
+
+def test_info_on_a_console_that_cannot_show_our_characters_escapes_them(recording) -> None:
+    """A narrow space or a true minus on an ASCII (or cp1252) console: escaped, no traceback."""
+    command = [sys.executable, "-m", "monitor", "info", str(recording)]
+    shown = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert "\u202f" in shown  # what an ASCII console cannot show
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

@@ -21,11 +21,6 @@ UNIT_AFTER_FORMAT = re.compile(
     r"\{[^{}]*:[^{}]*[fgd%]\}( |\\u202f)?(kPa|N\b|%|s\b|cm²|kg|lbf|raw|Hz|MB|samples)"
     r"|\{[^{}]*:[^{}]*\.\d+%\}"
 )
-#: Modules others are rewriting now that still format their own units; the lead removes each
-#: one here once it writes through monitor.numbers (the test then keeps it so).
-NOT_YET_ROUTED = {
-    "monitor/ui/review_tab.py",
-}
 
 
 def code_lines() -> list[tuple[str, int, str]]:
@@ -58,18 +53,8 @@ def test_no_module_defines_its_own_number_formatter() -> None:
 
 
 def test_no_module_writes_a_unit_after_a_number_it_formatted() -> None:
-    stray = [
-        line
-        for name, lines in units_formatted_by_hand().items()
-        if name not in NOT_YET_ROUTED
-        for line in lines
-    ]
+    stray = [line for lines in units_formatted_by_hand().values() for line in lines]
     assert not stray, "write numbers with monitor.numbers instead:\n" + "\n".join(stray)
-
-
-def test_the_list_of_modules_not_yet_routed_is_current() -> None:
-    """A module fixed (or gone) leaves the list, so it cannot slip back unnoticed."""
-    assert set(units_formatted_by_hand()) >= NOT_YET_ROUTED
 
 
 def test_the_checks_find_what_they_look_for() -> None:

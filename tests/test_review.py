@@ -183,7 +183,7 @@ def test_a_garbled_stretch_is_named_when_zoomed_into(review: ReviewTab, tmp_path
     review.range.setRegion((10.0, 12.0))
     shown = review.detail.data()
     review.range.setRegion((83.0, 84.0))
-    assert "Cannot show 83.0–84.0 s" in review.problem.text()
+    assert "Cannot show 83.0–84.0\u202fs" in review.problem.text()
     assert "damaged (/samples/force cannot be read" in review.problem.text()
     assert [a.tolist() for a in review.detail.data()] == [a.tolist() for a in shown]
 

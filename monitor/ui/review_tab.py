@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from calibration.units import Unit
+from monitor import numbers
 from monitor.feedback import Zone
 from monitor.review import (
     KPA,
@@ -279,7 +280,8 @@ class ReviewTab(QWidget):
         try:
             envelope = self.file.envelope(origin + t0, origin + t1, DETAIL_POINTS)
         except RecordingError as exc:
-            self.problem.setText(f"Cannot show {t0:.1f}–{t1:.1f} s: {exc}")
+            shown = f"{numbers.number(t0, 1)}{numbers.EN_DASH}{numbers.with_unit(t1, 's', 1)}"
+            self.problem.setText(f"Cannot show {shown}: {exc}")
             return
         self._draw(self.detail, envelope)
 
