@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 from calibration import CalibrationError, CalibrationStore, LinearCalibration
-from firmware_bridge.sim import SimulatorConfig
-from monitor.acquisition import Acquisition
+from firmware_bridge.sim import SimulatorConfig, decoded_blocks
+from monitor.acquisition import Acquisition, calibration_for
 from monitor.live_buffer import LiveBuffer
 from monitor.recorder import SessionRecorder
 from monitor.ui.calibration_dialog import CalibrationDialog
@@ -148,26 +147,24 @@ def test_tare_refuses_a_moving_or_uncalibrated_signal() -> None:
 
 
 def test_drift_is_reported_and_recorded(tmp_path: Path) -> None:
-    acquisition = Acquisition(SimulatorConfig(profile="drift").to_url(), "fgb1")
+    """The drift profile's unloaded zero creeps 0.1 N a second, on the simulator's virtual
+    clock through the real decoder: warned once past 0.5 N, and the warning is recorded."""
+    info, blocks, _ = decoded_blocks(SimulatorConfig(profile="drift"), 15.0, 0.05)
+    for block in blocks:  # on the session clock, as the reader puts them (its offset 0 here)
+        block["t"] = block["t_device"]
+    acquisition = Acquisition("fgsim://", "fgb1")  # not started: the test feeds its blocks
+    acquisition.use_calibration(calibration_for(info))  # the device's own, as the reader finds
     events = []
     acquisition.connect(on_event=events.append)
-    buffer = LiveBuffer()
-    acquisition.connect(buffer.on_samples)
-    acquisition.start()
-    try:
-        deadline = time.monotonic() + 5
-        while buffer.written < 100 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        recorder = SessionRecorder(acquisition, tmp_path / "s.h5")
-        recorder.start()
-        deadline = time.monotonic() + 15
-        while not any(e.kind == "drift" for e in events) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        result = recorder.stop()
-    finally:
-        acquisition.stop()
+    for block in blocks[:20]:  # a second shown live before the recording starts
+        acquisition._on_block(block)
+    recorder = SessionRecorder(acquisition, tmp_path / "s.h5")
+    recorder.start()
+    for block in blocks[20:]:
+        acquisition._on_block(block)
+    result = recorder.stop()
     (drift,) = [e for e in events if e.kind == "drift"]
     assert 0.5 < drift.value < 0.8  # warned soon after the zero passed the 0.5 N tolerance
     assert acquisition.drift.warned
     recording = read_recording(result.path)
-    assert "drift" in recording.events["kind"].tolist()
+    assert recording.events[recording.events["kind"] == "drift"]["t"].tolist() == [drift.t]
