@@ -12,14 +12,25 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
 
 from monitor import numbers
+from monitor.ppt.report_axes import Axis, wrapped
 from monitor.ppt.results import ASYMMETRY_TEXT, RESULT_COLUMNS, ResultRow
 from monitor.ppt.trial import TrialTrace
 
 INK = QColor("#000000")
 GREY = QColor("#666666")
+GRID = QColor("#DDDDDD")  # the small plots' tick lines: there to read by, not to see
 TARGET = QColor("#0072B2")  # Okabe-Ito blue: the target ramp
 TRACE = QColor("#D55E00")  # vermillion: what was applied
 RESOLUTION_DPI = 300
@@ -66,7 +77,7 @@ def draw_report(
     y += 3 * unit
     y = _table(painter, area, y, rows, unit)
     y += 4 * unit
-    _traces(painter, QRectF(area.left(), y, area.width(), area.bottom() - y), traces, unit)
+    draw_traces(painter, QRectF(area.left(), y, area.width(), area.bottom() - y), traces, unit)
 
 
 def _font(size: float, bold: bool = False) -> QFont:
@@ -127,7 +138,7 @@ def _table(painter: QPainter, area: QRectF, y: float, rows: list[ResultRow], uni
     return y
 
 
-def _traces(painter: QPainter, area: QRectF, traces: list[TrialTrace], unit: float) -> None:
+def draw_traces(painter: QPainter, area: QRectF, traces: list[TrialTrace], unit: float) -> None:
     """Small multiples, one per trial, on shared axes so the ramps compare at a glance."""
     if not traces or area.height() < 20 * unit:
         return
@@ -137,23 +148,33 @@ def _traces(painter: QPainter, area: QRectF, traces: list[TrialTrace], unit: flo
     columns = 3
     rows = math.ceil(len(traces) / columns)
     cell_w, cell_h = area.width() / columns, min(area.height() / rows, 45 * unit)
-    top_kpa = (
-        max(
-            [float(np.nanmax(trace.pressure_kpa)) for trace in traces if trace.pressure_kpa.size]
-            + [1.0]
-        )
-        * 1.1
-    )
-    longest_s = max([float(trace.t[-1]) for trace in traces if trace.t.size] + [1.0])
+    highest = [float(np.nanmax(trace.pressure_kpa)) for trace in traces if trace.pressure_kpa.size]
+    kpa = Axis.holding(max([*highest, 0.0]))
+    seconds = Axis.holding(max([*(float(trace.t[-1]) for trace in traces if trace.t.size), 0.0]))
     painter.setFont(_font(2.6 * unit))
     painter.setPen(GREY)
     painter.drawText(
         legend,
         Qt.AlignmentFlag.AlignLeft,
         f"Each trial: pressure applied (solid) against the target ramp (dashed), "
-        f"on the same axes: 0–{numbers.pressure(top_kpa)}, "
-        f"0–{numbers.with_unit(longest_s, 's', 1)} from the start of loading.",
+        f"on the same axes: 0–{numbers.pressure(kpa.top)}, "
+        f"0–{numbers.as_given(seconds.top, 's')} from the start of loading.",
     )
+    title_font = _font(2.6 * unit, bold=True)
+    painter.setFont(title_font)
+    metrics = QFontMetricsF(title_font, painter.device())
+    title_w = cell_w - 3 * unit
+    titles = [
+        [
+            metrics.elidedText(line, Qt.TextElideMode.ElideRight, title_w)
+            for line in wrapped(
+                _title(trace), lambda line: metrics.horizontalAdvance(line) <= title_w
+            )
+        ]
+        for trace in traces
+    ]
+    # Every plot starts below the tallest title, so the shared axes line up across a row.
+    title_h = max(len(lines) for lines in titles) * metrics.lineSpacing() + 0.8 * unit
     for index, trace in enumerate(traces):
         cell = QRectF(
             area.left() + (index % columns) * cell_w,
@@ -161,34 +182,77 @@ def _traces(painter: QPainter, area: QRectF, traces: list[TrialTrace], unit: flo
             cell_w - 3 * unit,
             cell_h - 3 * unit,
         )
-        _trace(painter, cell, trace, top_kpa, longest_s, unit)
+        painter.setFont(title_font)
+        painter.setPen(INK)
+        for line_no, line in enumerate(titles[index]):
+            top = cell.top() + line_no * metrics.lineSpacing()
+            painter.drawText(
+                QRectF(cell.left(), top, cell.width(), metrics.lineSpacing()),
+                Qt.AlignmentFlag.AlignLeft,
+                line,
+            )
+        plot_cell = QRectF(cell.left(), cell.top() + title_h, cell.width(), cell.height() - title_h)
+        _trace(painter, plot_cell, trace, kpa, seconds, unit)
+
+
+def _title(trace: TrialTrace) -> str:
+    flag = " (flagged)" if trace.flagged else ""
+    return f"{trace.label}: {numbers.pressure(trace.threshold_kpa)}{flag}"
 
 
 def _trace(
-    painter: QPainter, cell: QRectF, trace: TrialTrace, top_kpa: float, longest_s: float, unit
+    painter: QPainter, cell: QRectF, trace: TrialTrace, kpa: Axis, seconds: Axis, unit: float
 ) -> None:
-    label_h = 3.2 * unit
-    plot = QRectF(cell.left(), cell.top() + label_h, cell.width(), cell.height() - label_h)
+    tick_font = _font(2.3 * unit)
+    painter.setFont(tick_font)
+    metrics = QFontMetricsF(tick_font, painter.device())
+    gap = 0.8 * unit
+    y_labels = [kpa.label(value, "kPa") for value in kpa.ticks()]
+    left = max(metrics.horizontalAdvance(text) for text in y_labels) + gap
+    below = metrics.height() + gap
+    plot = QRectF(
+        cell.left() + left,
+        cell.top() + metrics.height() / 2,  # room for the top tick's label
+        cell.width() - left,
+        cell.height() - below - metrics.height() / 2,
+    )
 
-    def point(t: float, kpa: float) -> QPointF:
+    def point(t: float, p: float) -> QPointF:
         return QPointF(
-            plot.left() + plot.width() * t / longest_s,
-            plot.bottom() - plot.height() * min(kpa, top_kpa) / top_kpa,
+            plot.left() + plot.width() * t / seconds.top,
+            plot.bottom() - plot.height() * min(p, kpa.top) / kpa.top,
         )
 
-    painter.setFont(_font(2.6 * unit, bold=True))
-    painter.setPen(INK)
-    flag = "  (flagged)" if trace.flagged else ""
-    painter.drawText(
-        QRectF(cell.left(), cell.top(), cell.width(), label_h),
-        Qt.AlignmentFlag.AlignLeft,
-        f"{trace.label}: {numbers.pressure(trace.threshold_kpa)}{flag}",
-    )
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    # A short plot (many trials on the page) labels every k-th tick down from the top (which
+    # says the unit), so labels never overlap; every tick keeps its line.
+    spacing = plot.height() / max(1, len(y_labels) - 1)
+    every = max(1, math.ceil(metrics.height() / spacing)) if spacing > 0 else len(y_labels)
+    last = len(y_labels) - 1
+    for index, (value, text) in enumerate(zip(kpa.ticks(), y_labels, strict=True)):
+        y = point(0, value).y()
+        painter.setPen(QPen(GRID, unit * 0.1))
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        if (last - index) % every:
+            continue
+        painter.setPen(GREY)
+        box = QRectF(cell.left(), y - metrics.height() / 2, left - gap, metrics.height())
+        painter.drawText(box, right, text)
+    for value in seconds.ticks():
+        x = point(value, 0).x()
+        text = seconds.label(value, "s")
+        width = metrics.horizontalAdvance(text)
+        painter.setPen(QPen(GRID, unit * 0.1))
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        painter.setPen(GREY)
+        x_left = min(x - width / 2, plot.right() - width)  # the last one ends at the edge
+        box = QRectF(x_left, plot.bottom() + gap / 2, width, metrics.height())
+        painter.drawText(box, Qt.AlignmentFlag.AlignLeft, text)
     painter.setPen(QPen(GREY, unit * 0.15))
     painter.drawRect(plot)
     painter.setPen(QPen(TARGET, unit * 0.3, Qt.PenStyle.DashLine))
     start = float(trace.pressure_kpa[0]) if trace.pressure_kpa.size else 0.0  # loading began
-    target_end = min(longest_s, (top_kpa - start) / trace.target_rate_kpa_s)
+    target_end = min(seconds.top, (kpa.top - start) / trace.target_rate_kpa_s)
     painter.drawLine(
         point(0, start), point(target_end, start + trace.target_rate_kpa_s * target_end)
     )
