@@ -14,7 +14,7 @@ from firmware_bridge.samples import FLAG_BUTTON
 from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from monitor.acquisition import CALIBRATED_DTYPE, calibration_for
 from monitor.ppt.export import NOT_RECORDED, basis_lines, export_header, suggested_path
-from monitor.ppt.protocol import REPEATED_WORDS, PptProtocol
+from monitor.ppt.protocol import ABANDONED_WORDS, REPEATED_WORDS, PptProtocol
 from monitor.ppt.results import MEAN_OF_2_3
 from monitor.ppt.session import Phase, PptSession
 from monitor.ppt.trial import Flag, StopSource
@@ -295,3 +295,15 @@ def test_a_kept_trial_is_written_once_when_kept() -> None:
     (row,) = session.take_rows()
     assert row[9] == 0 and row[10].endswith("; kept by the examiner")
     assert REPEATED_WORDS not in row[10] and session.take_rows() == []
+
+
+def test_a_flagged_trial_left_undecided_is_written_when_the_protocol_ends() -> None:
+    session = session_for(trials=1)
+    measure(session, 0.0, 400, rate=90)
+    assert session.run.pending is not None and session.take_rows() == []
+    session.end()  # a new protocol starts without Repeat or Keep
+    (row,) = session.take_rows()
+    assert row[9] == 0 and "too fast" in row[10] and row[10].endswith(ABANDONED_WORDS)
+    assert session.run.pending is None and session.results() == []
+    session.end()
+    assert session.take_rows() == []

@@ -17,7 +17,7 @@ from test_ppt_session import blocks, ramp
 from firmware_bridge.sim import SimulatorConfig, decoded_blocks
 from monitor.acquisition import CALIBRATED_DTYPE, calibration_for
 from monitor.cues import Cue
-from monitor.ppt.protocol import REPEATED_WORDS
+from monitor.ppt.protocol import ABANDONED_WORDS, REPEATED_WORDS
 from monitor.ppt.results import RESULT_COLUMNS
 from monitor.settings import AppSettings, PptPreferences
 from monitor.ui import settings_store
@@ -514,3 +514,19 @@ def test_a_repeated_trial_is_said_in_the_exports(qtbot, tmp_path) -> None:
     tab.export_pdf(tmp_path / "ppt.pdf")
     words = " ".join(PdfReader(tmp_path / "ppt.pdf").pages[0].extract_text().split())
     assert "repeated, not in the results: Upper trapezius L1" in words
+
+
+def test_starting_anew_records_the_flagged_trial_left_waiting(qtbot) -> None:
+    """Start while a flagged trial waits for Repeat or Keep: it was measured, so its row
+    still goes to the recording, saying it was left undecided."""
+    tab, _, _ = make_tab(qtbot)
+    rows: list[tuple] = []
+    tab.trial_done.connect(rows.append)
+    set_up(tab, trials=1)
+    tab.start()
+    measure(tab, 0.0, 300, rate=90)  # too fast: waits
+    assert tab.session.run.pending is not None and rows == []
+    assert tab.start()
+    (row,) = rows
+    assert row[2] == "Upper trapezius" and row[9] == 0
+    assert "too fast" in row[10] and row[10].endswith(ABANDONED_WORDS)

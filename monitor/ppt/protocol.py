@@ -106,6 +106,7 @@ class Entry:
     trial: Trial
     kept: bool = False  # flagged, and kept by the examiner: it counts in the mean
     repeated: bool = False  # flagged, and measured again: out of the results
+    abandoned: bool = False  # flagged, and a new protocol started before a decision
     trace: TrialTrace | None = None
 
     @property
@@ -194,6 +195,14 @@ class PptRun:
             self._decided.append(entry)
         return entry
 
+    def abandon(self) -> None:
+        """The protocol is left (a new one starts) with a flagged trial undecided: it is
+        out of the results, and logged as such (it was measured)."""
+        if self.pending is not None:
+            self.pending.abandoned = True
+            self._decided.append(self.pending)
+        self.pending = None
+
     def take_decided(self) -> list[Entry]:
         """The trials decided since the last call, in the order they were decided."""
         decided, self._decided = self._decided, []
@@ -231,6 +240,8 @@ class PptRun:
 
 #: How a repeated trial's row in the recording ends its reason (after the flags' reasons).
 REPEATED_WORDS = "repeated by the examiner: not in the results"
+#: ... and a flagged trial's left undecided when a new protocol started.
+ABANDONED_WORDS = "undecided when a new protocol started: not in the results"
 
 
 def ppt_trial_row(entry: Entry) -> tuple:
@@ -239,6 +250,8 @@ def ppt_trial_row(entry: Entry) -> tuple:
     reason = trial.reason
     if entry.repeated:
         reason += f"; {REPEATED_WORDS}"
+    elif entry.abandoned:
+        reason += f"; {ABANDONED_WORDS}"
     elif entry.kept and trial.reason:
         reason += "; kept by the examiner" + ("" if entry.counted else " (no threshold)")
     return (

@@ -202,6 +202,11 @@ class PptSession:
         self.run.redo(entry)
         self._changes += 1
 
+    def end(self) -> None:
+        """This protocol is left for a new one: a flagged trial still waiting for Repeat or
+        Keep is decided as left undecided, so its row still reaches the recording."""
+        self.run.abandon()
+
     def take_rows(self) -> list[tuple]:
         """Rows for the recording's PPT table since the last call: every trial as it is
         decided (accepted, kept, or repeated with its flags), in that order. A deleted or

@@ -181,6 +181,9 @@ class PptTab(QWidget):
         except ValueError as exc:
             self.guide.say(f"Cannot start: {exc}")
             return False
+        if self.session is not None:  # its flagged trial still waiting is recorded as such
+            self.session.end()
+            self._send_rows()
         self.session = session
         self.protocol_started.emit(json.dumps(session.describe()))
         self._update_results()
@@ -278,10 +281,15 @@ class PptTab(QWidget):
         if fed.measured or fed.refused:
             self._after_change()
 
-    def _after_change(self) -> None:
+    def _send_rows(self) -> None:
+        """The trials decided since the last time, to the recording."""
         if self.session is not None:
             for row in self.session.take_rows():
                 self.trial_done.emit(row)
+
+    def _after_change(self) -> None:
+        if self.session is not None:
+            self._send_rows()
             self._update_results()
             self.guide.show_step(self.session)
 
