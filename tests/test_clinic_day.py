@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from calibration import CalibrationStore
 from monitor.markers import MARKER_KEYS
+from monitor.ppt.protocol import REPEATED_WORDS
 from monitor.ui.main_window import MainWindow
 from recordings import EventKind, read_recording
 
@@ -370,6 +371,11 @@ def test_a_clinic_day(open_window, qtbot, tmp_path: Path, monkeypatch) -> None:
             withdrawn = withdrawn.replace("\u202f", " ")  # a narrow space before the unit
             assert withdrawn == f"deleted: Upper trapezius L1 ({thresholds[0]} kPa)"
             trials = recording.ppt_trials
+            # A ramp the simulator made too fast is repeated: its row is kept, marked.
+            repeated = np.array([r.endswith(REPEATED_WORDS) for r in trials["reason"]], bool)
+            assert set(trials["trial"][repeated].tolist()) <= {2}
+            assert not trials["accepted"][repeated].any()
+            trials = trials[~repeated]
             assert trials["trial"].tolist() == [1, 2]  # rows stay; the withdrawal beside them
             assert "too short" in trials["reason"][0] and "kept" in trials["reason"][0]
             assert trials["accepted"].tolist() == [0, 1]
