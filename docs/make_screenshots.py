@@ -88,13 +88,14 @@ def ppt_screens(app: QApplication, folder: Path) -> None:
     window.treatment.client_edit.setText("C-0042")
     ppt = window.ppt
     window.tabs.setCurrentWidget(ppt)
+    setup = ppt.setup
     for row in (0, 12):  # upper trapezius, tibialis anterior
-        ppt.site_list.item(row).setCheckState(Qt.CheckState.Checked)
-    ppt.trials_box.setValue(2)
-    ppt.rest_box.setValue(0)
-    ppt.sex_box.setCurrentText("female")
-    ppt.start_button.click()
-    wait(app, lambda: ppt.session.current_kpa > 180 and ppt.pace_label.text() != "", 30)
+        setup.site_list.item(row).setCheckState(Qt.CheckState.Checked)
+    setup.trials_box.setValue(2)
+    setup.rest_box.setValue(0)
+    setup.sex_box.setCurrentText("female")
+    setup.start_button.click()
+    wait(app, lambda: ppt.session.current_kpa > 180 and ppt.guide.pace_label.text() != "", 30)
     save(window, "ppt-guide.png")
     wait(app, lambda: ppt.session.run.finished, 150)
     wait(app, lambda: False, 0.5)

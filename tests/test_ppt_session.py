@@ -203,6 +203,14 @@ def test_asymmetry_names_the_lower_side() -> None:
     assert left.asymmetry_text() == "20\u202f% (left lower)" == right.asymmetry_text()
 
 
+def test_an_asymmetry_that_rounds_to_nothing_names_no_lower_side() -> None:
+    session = session_for(trials=1, sides=("left", "right"))
+    _, t = measure(session, 0.0, 303)
+    measure(session, t, 302.5)
+    left, right = session.results()
+    assert left.asymmetry_text() == "0\u202f%" == right.asymmetry_text()
+
+
 def test_results_not_exported_are_known() -> None:
     session = session_for(trials=2)
     assert not session.unexported

@@ -162,8 +162,11 @@ class ResultRow:
     def asymmetry_text(self) -> str:
         if not math.isfinite(self.asymmetry_pct):
             return numbers.NO_VALUE
+        shown = numbers.percent(self.asymmetry_pct)
+        if shown == numbers.percent(0.0):  # 303 against 302.5 kPa: no side is "lower"
+            return shown
         lower = f" ({self.lower_side} lower)" if self.lower_side else ""
-        return f"{numbers.percent(self.asymmetry_pct)}{lower}"
+        return f"{shown}{lower}"
 
     def trials_text(self) -> str:
         """Every trial's threshold; a flagged one in brackets when it is not in the mean,
