@@ -48,9 +48,7 @@ def test_the_window_fits_1280x720_after_a_recording_with_a_long_path(open_window
     assert window.width() <= ROOM[0]
 
 
-def test_the_window_does_not_grow_when_a_recording_ends_or_the_simulator_steps(
-    open_window, qtbot
-):
+def test_the_window_does_not_grow_when_a_recording_ends_or_the_simulator_steps(open_window, qtbot):
     window = open_window("steady")
     before = window.minimumSizeHint().width()
     window.record_button.click()
@@ -209,3 +207,19 @@ def test_the_examiner_is_remembered_and_goes_into_recordings(open_window, qtbot)
     window.record_button.click()
     assert read_recording(path).session["operator"] == "Dr Lee"
     assert window.session.ppt_context()["examiner"] == "Dr Lee"
+
+
+def test_an_examiner_or_client_a_file_cannot_hold_is_refused_with_the_reason(open_window, qtbot):
+    window = open_window("steady")
+    window.examiner_edit.setText("Dr\x00Lee")  # pasted from somewhere
+    window.record_button.click()
+    assert window.recorder is None and not window.record_button.isChecked()
+    assert "Not recording" in window.message_line.warning_label.toolTip()
+    window.examiner_edit.setText("Dr Lee")
+    window.treatment.client_edit.setText("<b>C-7</b>")  # markup is text, never markup
+    window.record_button.click()
+    assert window.recorder is not None
+    qtbot.waitUntil(lambda: "<b>C-7</b>" in window.header.context_label.toolTip(), timeout=2000)
+    path = window.recorder.path
+    window.record_button.click()
+    assert read_recording(path).session["client"] == "<b>C-7</b>"
