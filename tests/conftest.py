@@ -73,6 +73,16 @@ def speaking_pty(lines: Iterable[bytes], interval_s: float = 0.02) -> Iterator[s
         os.close(device)
 
 
+def wait_for_file(path: Path, timeout_s: float = 15.0) -> float:
+    """Poll until ``path`` exists (``record`` listens from then on); returns when, on the
+    monotonic clock."""
+    deadline = time.monotonic() + timeout_s
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.01)
+    return time.monotonic()
+
+
 @dataclass
 class CliResult:
     returncode: int
@@ -131,6 +141,22 @@ def simulator() -> Iterator[callable]:
             sim.kill()
         sim.process.stdout.close()
         sim.process.stderr.close()
+
+
+@pytest.fixture
+def pty_device() -> Iterator[Callable[..., PtyDevice]]:
+    """Serve simulated devices (``SimulatorConfig`` fields) on real ptys from threads of this
+    process: the port a reader or a ``record`` process sees is the same, without a
+    ``simulate`` process to start (about a second each). All are unplugged after the test."""
+    started: list[PtyDevice] = []
+
+    def start(**config: object) -> PtyDevice:
+        started.append(PtyDevice(SimulatorConfig(**config)))
+        return started[-1]
+
+    yield start
+    for device in started:
+        device.unplug()
 
 
 @pytest.fixture(autouse=True)

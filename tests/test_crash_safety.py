@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import needs_pty, run_cli
+from conftest import needs_pty, run_cli, wait_for_file
 
 from firmware_bridge.sim import SimulatorConfig
 from recordings import read_recording
@@ -62,18 +62,10 @@ def start_record(port: str, out: Path, *extra: str, **popen) -> subprocess.Popen
     )
 
 
-def wait_for(path: Path, timeout: float = 15.0) -> float:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.01)
-    return time.monotonic()
-
-
 def kill_and_check(out: Path, delay_s: float) -> None:
     with pty_simulator(1000) as (port, powered_at):
         record = start_record(port, out)
-        appeared = wait_for(out)
+        appeared = wait_for_file(out)
         time.sleep(delay_s)
         killed_at = time.monotonic()
         record.kill()
@@ -146,7 +138,7 @@ def test_full_disk_loses_nothing(tmp_path: Path) -> None:
             port,
             out,
             "--duration",
-            "6",
+            "3",
             "--rescue-dir",
             str(rescue_dir),
             preexec_fn=lambda: _limit_file_size(400_000),
@@ -158,7 +150,7 @@ def test_full_disk_loses_nothing(tmp_path: Path) -> None:
     assert warnings and all(w.startswith("pressure-monitor record: warning: ") for w in warnings)
     assert "the recording goes on in" in warnings[0]
     assert last.startswith(f"pressure-monitor record: no room left to write {out}")
-    assert "saved 60000 samples to " in last and "lost" not in last
+    assert "saved 30000 samples to " in last and "lost" not in last, last
     main = read_recording(out)
     rescues = [read_recording(path) for path in sorted(rescue_dir.glob("session-rescued*.h5"))]
     assert rescues, "the rest of the recording is in a rescue file"
@@ -167,7 +159,7 @@ def test_full_disk_loses_nothing(tmp_path: Path) -> None:
     continued = main.events[main.events["kind"] == "continued"]
     assert continued["label"].tolist()[0] in {rescue.path.name for rescue in rescues}
     everything = np.unique(np.concatenate([r.samples["seq"] for r in (main, *rescues)]))
-    assert everything.size == 60_000
+    assert everything.size == 30_000
     assert np.all(np.diff(everything) == 1), "not one sample lost across the files"
     for rescue in rescues:
         assert rescue.session["continues_uuid"] == main.session["uuid"]

@@ -39,20 +39,20 @@ def test_an_unanswered_round_asks_only_read_only_questions() -> None:
      ("mark10", "mark10 (M5-100, 3456789)"), ("imada", "imada"), ("imada-zt", "imada-zt"),
      ("wagner", "wagner"), ("ascii", "ascii")],
 )  # fmt: skip
-def test_ports_probe_names_each_family(simulator, protocol: str, expected: str) -> None:
-    sim = simulator("--protocol", protocol, "--rate", "50")
-    result = run_cli("ports", "--probe", sim.port)
+def test_ports_probe_names_each_family(pty_device, protocol: str, expected: str) -> None:
+    device = pty_device(protocol=protocol, rate_hz=50)
+    result = run_cli("ports", "--probe", device.port)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"{sim.port}  -> {expected}"
+    assert result.stdout.strip() == f"{device.port}  -> {expected}"
 
 
 @needs_pty
-def test_our_firmware_is_not_started_by_a_probe(simulator) -> None:
-    sim = simulator("--protocol", "fgb1", "--rate", "1000")
-    result = run_cli("ports", "--probe", "--json", sim.port)
+def test_our_firmware_is_not_started_by_a_probe(pty_device) -> None:
+    device = pty_device(protocol="fgb1", rate_hz=1000)
+    result = run_cli("ports", "--probe", "--json", device.port)
     assert json.loads(result.stdout)[0]["probe"]["protocol"] == "fgb1"
     # had the probe sent START, the device would be streaming now: read what it sends
-    fd = os.open(sim.port, os.O_RDONLY | os.O_NONBLOCK)
+    fd = os.open(device.port, os.O_RDONLY | os.O_NONBLOCK)
     try:
         tty.setraw(fd)
         readable, _, _ = select.select([fd], [], [], 0.3)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import needs_pty, run_cli
+from conftest import needs_pty, run_cli, wait_for_file
 
 from recordings import read_recording
 
@@ -65,10 +65,10 @@ def test_simulate_record_info(simulator, out_dir: Path, protocol: str, rate: int
     assert summary["force_n"]["min"] > -1 and summary["force_n"]["max"] < 40
 
 
-def test_export_csv_after_recording(simulator, out_dir: Path) -> None:
-    sim = simulator("--rate", "500")
+def test_export_csv_after_recording(pty_device, out_dir: Path) -> None:
+    device = pty_device(rate_hz=500)
     out, csv_path = out_dir / "s.h5", out_dir / "s.csv"
-    assert run_cli("record", "--port", sim.port, "--duration", "1", str(out)).returncode == 0
+    assert run_cli("record", "--port", device.port, "--duration", "1", str(out)).returncode == 0
     result = run_cli("export", str(out), "--csv", str(csv_path))
     assert result.returncode == 0, result.stderr
     lines = csv_path.read_text().splitlines()
@@ -77,20 +77,21 @@ def test_export_csv_after_recording(simulator, out_dir: Path) -> None:
     assert len([line for line in lines if not line.startswith("#")]) == 501
 
 
-def test_text_info(simulator, out_dir: Path) -> None:
-    sim = simulator("--rate", "200")
+def test_text_info(pty_device, out_dir: Path) -> None:
+    device = pty_device(rate_hz=200)
     out = out_dir / "s.h5"
-    run_cli("record", "--port", sim.port, "--duration", "0.5", "--client", "C-3", str(out))
+    run_cli("record", "--port", device.port, "--duration", "0.5", "--client", "C-3", str(out))
     text = run_cli("info", str(out)).stdout
     assert "C-3" in text and "samples   100 over" in text and "0 samples in 0 gaps" in text
 
 
-def test_unplugged_device_ends_recording_with_data_safe(simulator, out_dir: Path) -> None:
-    sim = simulator("--rate", "1000")
+def test_unplugged_device_ends_recording_with_data_safe(pty_device, out_dir: Path) -> None:
+    device = pty_device(rate_hz=1000)
     out = out_dir / "s.h5"
-    record = start_recording(sim.port, out, "--give-up-after", "1.5")
-    time.sleep(2.0)
-    sim.process.kill()  # the cable is pulled, and it is not plugged in again
+    record = start_recording(device.port, out, "--give-up-after", "1.5")
+    wait_for_file(out)
+    time.sleep(1.0)
+    device.unplug()  # the cable is pulled, and it is not plugged in again
     _, stderr = record.communicate(timeout=20)
     assert record.returncode == 1
     assert "ended early: lost the device on" in stderr and "within 1.5\u202fs" in stderr
@@ -100,13 +101,11 @@ def test_unplugged_device_ends_recording_with_data_safe(simulator, out_dir: Path
     assert recording.session["end_time"]
 
 
-def test_ctrl_c_closes_the_file_cleanly(simulator, out_dir: Path) -> None:
-    sim = simulator("--rate", "1000")
+def test_ctrl_c_closes_the_file_cleanly(pty_device, out_dir: Path) -> None:
+    device = pty_device(rate_hz=1000)
     out = out_dir / "s.h5"
-    record = start_recording(sim.port, out)
-    deadline = time.monotonic() + 10
-    while not out.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    record = start_recording(device.port, out)
+    wait_for_file(out)
     time.sleep(1.5)
     record.send_signal(signal.SIGINT)
     stdout, stderr = record.communicate(timeout=20)
@@ -126,10 +125,17 @@ def test_record_refuses_an_existing_file(simulator, out_dir: Path) -> None:
     assert out.read_bytes() == b"earlier session"
 
 
-def test_wrong_protocol_is_a_clear_error(simulator, out_dir: Path) -> None:
-    sim = simulator("--protocol", "ascii", "--rate", "200")
+def test_wrong_protocol_is_a_clear_error(pty_device, out_dir: Path) -> None:
+    device = pty_device(protocol="ascii", rate_hz=200)
     result = run_cli(
-        "record", "--port", sim.port, "--protocol", "fgb1", "--duration", "1", str(out_dir / "s.h5")
+        "record",
+        "--port",
+        device.port,
+        "--protocol",
+        "fgb1",
+        "--duration",
+        "1",
+        str(out_dir / "s.h5"),
     )
     assert result.returncode == 2
     assert "no samples" in result.stderr and "fgb1" in result.stderr
