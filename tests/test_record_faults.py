@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from conftest import PtyDevice, needs_pty, run_cli, speaking_pty
+from conftest import PtyDevice, needs_pty, run_cli, speaking_pty, wait_for_file
 from test_end_to_end import start_recording
 from test_write_faults import leave_free, small_disk
 
@@ -78,25 +78,22 @@ def test_duration_counts_on_the_clock_from_the_first_sample(tmp_path: Path) -> N
     with board(out, readings(50)) as port:  # about 1 s of readings once recording
         started = time.monotonic()
         process = start_recording(
-            port, out, "--protocol", "ascii", "--duration", "3", "--give-up-after", "60"
+            port, out, "--protocol", "ascii", "--duration", "2", "--give-up-after", "60"
         )
         _, stderr = process.communicate(timeout=30)
     assert time.monotonic() - started < 12
     assert process.returncode == 1
-    assert "no readings for the last" in stderr and "of the 3\u202fs" in stderr
+    assert "no readings for the last" in stderr and "of the 2\u202fs" in stderr
 
 
-def test_the_output_folder_removed_while_recording(simulator, tmp_path: Path) -> None:
-    sim = simulator("--rate", "1000")
+def test_the_output_folder_removed_while_recording(pty_device, tmp_path: Path) -> None:
+    device = pty_device(rate_hz=1000)
     folder, rescue = tmp_path / "clinic", tmp_path / "rescue"
     folder.mkdir()
     out = folder / "s.h5"
-    process = start_recording(sim.port, out, "--duration", "3", "--rescue-dir", str(rescue))
-    deadline = time.monotonic() + 10
-    while not out.exists():
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    time.sleep(1.0)
+    process = start_recording(device.port, out, "--duration", "2", "--rescue-dir", str(rescue))
+    wait_for_file(out)
+    time.sleep(0.7)
     shutil.rmtree(folder)
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 1, stderr
@@ -107,18 +104,18 @@ def test_the_output_folder_removed_while_recording(simulator, tmp_path: Path) ->
     assert f"{out} was removed or moved while recording" in stderr.splitlines()[0]
     assert str(rescued[0]) in stderr.splitlines()[-1]
     seq = read_recording(rescued[0]).samples["seq"]
-    assert seq.size == 3000 and np.all(np.diff(seq) == 1), "all 3 s, none lost"
+    assert seq.size == 2000 and np.all(np.diff(seq) == 1), "all 2 s, none lost"
 
 
 def test_a_damaged_calibration_store_is_said_not_silently_skipped(
-    simulator, tmp_path: Path
+    pty_device, tmp_path: Path
 ) -> None:
-    sim = simulator("--rate", "500")
+    device = pty_device(rate_hz=500)
     damaged = CalibrationStore(calibrations_dir()).path_for("SIM000000001")
     damaged.parent.mkdir(parents=True, exist_ok=True)
     damaged.write_text('{"format": "pressure-monitor-calibrations", "hist')
     out = tmp_path / "s.h5"
-    result = run_cli("record", "--port", sim.port, "--duration", "0.5", str(out))
+    result = run_cli("record", "--port", device.port, "--duration", "0.5", str(out))
     assert result.returncode == 0, result.stderr
     warning = result.stderr.strip()
     assert warning.startswith("pressure-monitor record: warning: stored calibration not used")
@@ -134,11 +131,8 @@ def test_another_kind_of_device_after_a_reconnection_ends_it(tmp_path: Path) -> 
     link.symlink_to(device.port)
     process = start_recording(str(link), out, "--duration", "60", "--give-up-after", "2")
     try:
-        deadline = time.monotonic() + 10
-        while not out.exists():
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-        time.sleep(1.0)
+        wait_for_file(out)
+        time.sleep(0.7)  # 140 readings recorded
         device.unplug()
         link.unlink()
         device = PtyDevice(SimulatorConfig(protocol="ascii", rate_hz=200))
@@ -158,16 +152,16 @@ def test_a_name_too_long_is_bad_input_in_one_line(tmp_path: Path) -> None:
 
 
 def test_room_that_returns_lets_the_recording_go_on_in_its_own_file(
-    simulator, tmp_path: Path, monkeypatch
+    pty_device, tmp_path: Path, monkeypatch
 ) -> None:
     """A one-disk laptop fills up (the rescue folder on the same disk), then room returns:
     stderr says so as it happens, and every sample ends up in OUT, so the exit is 0."""
     with small_disk(tmp_path / "disk", "2m") as disk:
         monkeypatch.setenv("PRESSURE_MONITOR_DATA", str(disk / "data"))
-        sim = simulator("--rate", "1000")
+        device = pty_device(rate_hz=1000)
         leave_free(disk, 300 * 1024)
         out = disk / "s.h5"
-        process = start_recording(sim.port, out, "--duration", "6")
+        process = start_recording(device.port, out, "--duration", "6")
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
         reader.start()
