@@ -91,10 +91,10 @@ def test_listing_ports_on_this_machine_never_fails() -> None:
 
 
 @needs_pty
-def test_switching_to_a_serial_device_and_back(open_window, qtbot, simulator) -> None:
+def test_switching_to_a_serial_device_and_back(open_window, qtbot, pty_device) -> None:
     window = open_window("steady")  # the built-in simulator, 200 kPa
     assert window.simulated_tag.isVisible()
-    sim = simulator("--protocol", "ascii", "--rate", "200", "--profile", "weights")
+    sim = pty_device(protocol="ascii", rate_hz=200, profile="weights")
     panel = window.device_panel
     panel.rescan(sim.port)
     panel.protocol_box.setCurrentText("ascii")
@@ -182,9 +182,9 @@ def test_an_unplugged_gauge_shows_no_signal_until_it_returns(
 
 
 @needs_pty
-def test_auto_finds_a_gauge_from_the_panel(open_window, qtbot, simulator) -> None:
+def test_auto_finds_a_gauge_from_the_panel(open_window, qtbot, pty_device) -> None:
     window = open_window("steady")
-    sim = simulator("--protocol", "imada", "--unit", "kgf", "--profile", "steady")
+    sim = pty_device(protocol="imada", unit="kgf", profile="steady")
     panel = window.device_panel
     panel.rescan(sim.port)
     panel.protocol_box.setCurrentText("auto")
