@@ -50,13 +50,14 @@ def test_a_removed_folder_is_shown_at_once_and_the_rescue_opens_in_review(
     folder = tmp_path / "recordings"
     window = open_window("steady", recordings_dir=folder)
     start_recording(window, qtbot)
-    qtbot.wait(1200)
+    qtbot.waitUntil(lambda: window.recorder.status().samples_written > 0)  # in the folder
     shutil.rmtree(folder)
     qtbot.waitUntil(lambda: "was removed or moved" in window.banner.text(), timeout=5000)
     assert window.banner.isVisible() and "the recording goes on in" in window.banner.text()
     window.tabs.setCurrentWidget(window.review)
     assert window.banner.isVisible(), "on every tab"
-    qtbot.wait(500)
+    at_banner = window.recorder.status().samples_written
+    qtbot.waitUntil(lambda: window.recorder.status().samples_written > at_banner)  # goes on
     start_written = window.recorder.status().samples_written
     qtbot.keyClick(window, "r", Qt.KeyboardModifier.ControlModifier)  # stop
     label = window.recording_label.toolTip()
@@ -78,7 +79,7 @@ def test_a_full_disk_waits_in_memory_and_asks_before_letting_go(
         monkeypatch.setenv("PRESSURE_MONITOR_DATA", str(disk / "data"))  # rescue: same disk
         window = open_window("steady", recordings_dir=disk / "recordings")
         start_recording(window, qtbot)
-        qtbot.wait(800)
+        qtbot.waitUntil(lambda: window.recorder.status().samples_written > 0)
         ballast = fill(disk)
         qtbot.waitUntil(lambda: "wait in memory" in window.banner.text(), timeout=8000)
         assert "room for" in window.banner.text()
@@ -130,7 +131,7 @@ def test_notes_a_file_cannot_hold_are_refused_and_cost_nothing(
 
 @needs_pty
 def test_a_silent_device_says_no_signal_and_why(qtbot, tmp_path: Path) -> None:
-    readings = (f"{10 + i % 3}.5\r\n".encode() for i in range(100))  # 2 s, then silence
+    readings = (f"{10 + i % 3}.5\r\n".encode() for i in range(30))  # 0.6 s, then silence
     with speaking_pty(readings) as port:
         acquisition = Acquisition(port, "ascii:unit=N")
         window = MainWindow(acquisition, tmp_path, open_sound=lambda: (HeardCues(), ""))
