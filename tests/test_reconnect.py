@@ -38,7 +38,8 @@ def test_the_recording_goes_on_across_an_unplug(tmp_path: Path, protocol: str) -
     try:
         wait_for(lambda: acquisition.status().samples > 50)
         recorder.start()
-        time.sleep(1.0)
+        recording_from = acquisition.status().samples
+        wait_for(lambda: acquisition.status().samples > recording_from + 100)  # 0.5 s recorded
         device.unplug()
         link.unlink()  # the device node and its link are gone
         wait_for(lambda: "connection lost: waiting for" in acquisition.status().error)
