@@ -208,6 +208,11 @@ class Acquisition:
                 self.calibration_note = f"stored calibration not used: {exc}"
         return calibration_for(device)
 
+    def feed(self, block: np.ndarray) -> None:
+        """Decoded samples as the reader would hand them over: a replay on the virtual clock
+        (tests, benchmarks) goes through the same calibration, drift check and sinks."""
+        self._on_block(block)
+
     def _on_block(self, block: np.ndarray) -> None:
         device = self.decoder.device_info
         with self._lock:

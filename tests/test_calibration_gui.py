@@ -157,11 +157,11 @@ def test_drift_is_reported_and_recorded(tmp_path: Path) -> None:
     events = []
     acquisition.connect(on_event=events.append)
     for block in blocks[:20]:  # a second shown live before the recording starts
-        acquisition._on_block(block)
+        acquisition.feed(block)
     recorder = SessionRecorder(acquisition, tmp_path / "s.h5")
     recorder.start()
     for block in blocks[20:]:
-        acquisition._on_block(block)
+        acquisition.feed(block)
     result = recorder.stop()
     (drift,) = [e for e in events if e.kind == "drift"]
     assert 0.5 < drift.value < 0.8  # warned soon after the zero passed the 0.5 N tolerance

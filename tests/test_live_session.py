@@ -66,7 +66,7 @@ def _feed(acquisition: Acquisition, clock: Clock, seconds: float, newtons: float
         block = np.zeros(per_block, SAMPLE_DTYPE)
         block["t"] = t0 + np.arange(per_block) / RATE_HZ
         block["raw"] = newtons
-        acquisition._on_block(block)
+        acquisition.feed(block)
         clock.now += 0.1
 
 
@@ -147,7 +147,7 @@ def test_a_refused_tare_is_a_warning_until_a_tare_is_taken(session):
     block = np.zeros(100, SAMPLE_DTYPE)
     block["t"] = np.arange(100) / 100
     block["raw"] = rng.normal(5, 3, 100)  # a probe still being pressed: far from still
-    session.acquisition._on_block(block)
+    session.acquisition.feed(block)
     assert not session.tare()
     (warning,) = session.messages.warnings
     assert warning.text.startswith("Not tared")

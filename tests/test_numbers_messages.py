@@ -38,7 +38,7 @@ def test_a_drifted_zero_below_zero_reads_with_a_true_minus_and_its_unit() -> Non
         block = np.zeros(100, SAMPLE_DTYPE)
         block["t"] = start + np.arange(100) / 1000
         block["raw"] = -0.8
-        acquisition._on_block(block)
+        acquisition.feed(block)
     drift = [event for event in events if event.kind == EventKind.DRIFT]
     assert drift and drift[0].detail == f"the unloaded probe reads −0.80{NNBSP}N: re-tare"
     acquisition.tare(np.full(1000, 0.8))  # zeroed 0.8 N low: the unloaded probe reads +0.8 N
@@ -47,7 +47,7 @@ def test_a_drifted_zero_below_zero_reads_with_a_true_minus_and_its_unit() -> Non
         block = np.zeros(100, SAMPLE_DTYPE)
         block["t"] = start + np.arange(100) / 1000
         block["raw"] = 1.6
-        acquisition._on_block(block)
+        acquisition.feed(block)
     drift = [event for event in events if event.kind == EventKind.DRIFT]
     assert drift and drift[0].detail == f"the unloaded probe reads +0.80{NNBSP}N: re-tare"
 
