@@ -223,3 +223,15 @@ def test_an_examiner_or_client_a_file_cannot_hold_is_refused_with_the_reason(ope
     path = window.recorder.path
     window.record_button.click()
     assert read_recording(path).session["client"] == "<b>C-7</b>"
+
+
+def test_a_custom_probe_area_is_shown_whole_and_the_window_still_fits(open_window, qtbot):
+    window = open_window("steady")
+    window.set_probe_area(12.35)
+    qtbot.wait(50)
+    box = window.probe_box
+    text = box.currentText()
+    assert text.startswith("12.35") and text.endswith("(custom…)")
+    assert box.width() >= box.fontMetrics().horizontalAdvance(text)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= ROOM[0] and hint.height() <= ROOM[1]

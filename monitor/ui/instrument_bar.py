@@ -38,6 +38,8 @@ class InstrumentBar(QWidget):
         self.probe_box = QComboBox()
         self.probe_box.addItems([as_given(area, "cm²") for area in PROBE_AREAS_CM2] + ["custom…"])
         self.probe_box.setToolTip("The probe's contact area: pressure = force / area")
+        # A custom area's text is longer than the list's: the box grows to show it whole.
+        self.probe_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.tare_button = QPushButton("Tare")
         self.tare_button.setToolTip("Zero the probe now: unloaded and still (T)")
         self.calibrate_button = QPushButton("Calibrate…")
