@@ -184,7 +184,7 @@ def test_probe_area_changes_pressure_and_is_recorded(open_window, qtbot, tmp_pat
     window.probe_box.activated.emit(1)  # 0.5 cm²: twice the pressure
     qtbot.waitUntil(lambda: abs(readout_value(window) - 400) <= 2, timeout=2000)
     window.set_probe_area(0.8)
-    assert window.probe_box.currentText() == "0.8\u202fcm² (custom…)"
+    assert window.probe_box.currentText() == "0.8\u202fcm²"
     qtbot.waitUntil(lambda: abs(readout_value(window) - 250) <= 2, timeout=2000)
     window.record_button.click()
     qtbot.wait(500)

@@ -231,7 +231,11 @@ def test_a_custom_probe_area_is_shown_whole_and_the_window_still_fits(open_windo
     qtbot.wait(50)
     box = window.probe_box
     text = box.currentText()
-    assert text.startswith("12.35") and text.endswith("(custom…)")
+    assert text == "12.35\u202fcm²" and box.itemText(box.count() - 1) == "custom…"
     assert box.width() >= box.fontMetrics().horizontalAdvance(text)
+    window.set_probe_area(0.78)  # another custom area replaces the first
+    assert [box.itemText(i) for i in range(box.count())][-2:] == ["0.78\u202fcm²", "custom…"]
+    window.probe_box.activated.emit(0)
+    assert window.view.probe_area_cm2 == 1.0
     hint = window.minimumSizeHint()
     assert hint.width() <= ROOM[0] and hint.height() <= ROOM[1]

@@ -36,10 +36,10 @@ class InstrumentBar(QWidget):
         self.unit_box = QComboBox()
         self.unit_box.addItems([unit.symbol for unit in UNITS])
         self.probe_box = QComboBox()
-        self.probe_box.addItems([as_given(area, "cm²") for area in PROBE_AREAS_CM2] + ["custom…"])
+        for area in PROBE_AREAS_CM2:
+            self.probe_box.addItem(as_given(area, "cm²"), area)
+        self.probe_box.addItem("custom…")  # no area: asks for one
         self.probe_box.setToolTip("The probe's contact area: pressure = force / area")
-        # A custom area's text is longer than the list's: the box grows to show it whole.
-        self.probe_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.tare_button = QPushButton("Tare")
         self.tare_button.setToolTip("Zero the probe now: unloaded and still (T)")
         self.calibrate_button = QPushButton("Calibrate…")
@@ -92,13 +92,23 @@ class InstrumentBar(QWidget):
         self._restyle()
 
     def show_probe(self, area_cm2: float) -> None:
-        known = area_cm2 in PROBE_AREAS_CM2
-        if not known:
-            self.probe_box.setItemText(
-                len(PROBE_AREAS_CM2), f"{as_given(area_cm2, 'cm²')} (custom…)"
-            )
-        index = PROBE_AREAS_CM2.index(area_cm2) if known else len(PROBE_AREAS_CM2)
-        self.probe_box.setCurrentIndex(index)
+        """A custom area is an entry of its own above "custom…" (the row at 1280 pixels has
+        no room for "0.78 cm² (custom…)": it was cut)."""
+        box = self.probe_box
+        index = box.findData(area_cm2)
+        if index < 0:
+            custom = len(PROBE_AREAS_CM2)  # the one custom entry, replaced by the next
+            if box.count() > custom + 1:
+                box.removeItem(custom)
+            box.insertItem(custom, as_given(area_cm2, "cm²"), area_cm2)
+            box.setItemData(custom, "a custom area", Qt.ItemDataRole.ToolTipRole)
+            index = custom
+        box.setCurrentIndex(index)
+
+    def area_at(self, index: int) -> float | None:
+        """The area an entry stands for; None for "custom…" (ask for one)."""
+        data = self.probe_box.itemData(index)
+        return float(data) if data is not None else None
 
     def _restyle(self) -> None:
         self.sound_notice.setStyleSheet(f"color: {theme.alert().name()};")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calibration import PROBE_AREAS_CM2, UNITS, CalibrationStore
+from calibration import UNITS, CalibrationStore
 from monitor.acquisition import Acquisition
 from monitor.clients import ClientStore
 from monitor.cues import CueChooser
@@ -358,8 +358,9 @@ class MainWindow(QMainWindow):
         self._remember(unit=unit.symbol)
 
     def _choose_probe(self, index: int) -> None:
-        if index < len(PROBE_AREAS_CM2):
-            self.set_probe_area(PROBE_AREAS_CM2[index])
+        area = self.instrument.area_at(index)
+        if area is not None:
+            self.set_probe_area(area)
             return
         area, ok = QInputDialog.getDouble(
             self,
