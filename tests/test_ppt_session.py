@@ -157,6 +157,27 @@ def test_delete_waits_for_a_decision_on_a_flagged_trial() -> None:
         session.delete(session.run.entries[0])
 
 
+def test_a_repeated_trial_is_listed_where_it_was_measured_and_cannot_be_edited() -> None:
+    """The trials table lists a repeated trial in measuring order (never in the results);
+    deleting or redoing it is refused with the reason."""
+    session = session_for(trials=2)
+    _, t = measure(session, 0.0, 300)
+    _, t = measure(session, t, 300, rate=90)  # too fast: pending
+    flagged = session.run.pending
+    assert session.run.listed() == [*session.run.entries, flagged]
+    session.repeat()
+    measure(session, t, 340)
+    first, second = session.run.entries
+    assert session.run.listed() == [first, flagged, second]
+    (row,) = session.results()
+    assert row.result.thresholds_kpa == pytest.approx((300, 340), abs=1)
+    assert session.run.edit_refusal(second) == ""
+    for edit in (session.delete, session.redo):
+        with pytest.raises(ValueError, match="was repeated: it is not in the results"):
+            edit(flagged)
+    assert session.run.listed() == [first, flagged, second] and session.run.finished
+
+
 def test_keep_counts_the_kept_trial_and_the_table_marks_it() -> None:
     session = session_for(trials=2)
     _, t = measure(session, 0.0, 300)

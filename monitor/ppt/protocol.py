@@ -208,20 +208,37 @@ class PptRun:
         decided, self._decided = self._decided, []
         return decided
 
+    def listed(self) -> list[Entry]:
+        """Every trial measured and not withdrawn, in the order measured: those in the
+        results and those repeated (shown, never counted), then the flagged one waiting."""
+        measured = sorted([*self.entries, *self.repeated], key=lambda entry: entry.trial.t_start)
+        return [*measured, *([self.pending] if self.pending is not None else [])]
+
+    def edit_refusal(self, entry: Entry) -> str:
+        """Why ``entry`` cannot be deleted or redone now, or "" when it can."""
+        if entry.repeated:
+            return (
+                f"{entry.label()} was repeated: it is not in the results, and stays listed "
+                "as measured."
+            )
+        if self.pending is not None:
+            return "Repeat or keep the flagged trial first."
+        return ""
+
     def delete(self, entry: Entry) -> None:
         """Forget a measured trial: its site keeps one trial fewer."""
-        self._require_no_pending()
+        self._require_editable(entry)
         self.entries.remove(entry)
 
     def redo(self, entry: Entry) -> None:
         """Forget a measured trial and measure its site, side and number again, next."""
-        self._require_no_pending()
+        self._require_editable(entry)
         self.entries.remove(entry)
         self.todo.insert(0, entry.planned)
 
-    def _require_no_pending(self) -> None:
-        if self.pending is not None:
-            raise ValueError("repeat or keep the flagged trial first")
+    def _require_editable(self, entry: Entry) -> None:
+        if refusal := self.edit_refusal(entry):
+            raise ValueError(refusal)
 
     def trial_records(self) -> list[TrialRecord]:
         return [
