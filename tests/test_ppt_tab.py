@@ -171,7 +171,8 @@ def test_an_implausible_trial_is_flagged_and_kept_out_until_decided(qtbot) -> No
     assert tab.rows == []  # nothing to use as a basis
     assert not tab.guide.repeat_button.isHidden() and "counts" in tab.guide.keep_button.text()
     tab.guide.repeat_button.click()
-    assert tab.trials.table.rowCount() == 0 and tab.guide.repeat_button.isHidden()
+    assert tab.trials.table.item(0, 5).text() == "no (repeated)"  # listed, never counted
+    assert tab.rows == [] and tab.guide.repeat_button.isHidden()
 
 
 def test_kept_trials_count_and_the_table_says_so(qtbot) -> None:
@@ -457,8 +458,9 @@ def test_a_flagged_trial_shows_its_question_not_ready(qtbot) -> None:
 
 def test_the_selection_does_not_move_onto_another_trial(qtbot) -> None:
     """The walk: the flagged trial selected, Repeat removed its row and the selection moved
-    to L3, so the next Del would have deleted a valid trial. Now nothing is selected, and
-    Del on the flagged trial is its Repeat (asked first), the "Now:" line left in place."""
+    to L3, so the next Del would have deleted a valid trial. Now the repeated row stays, the
+    selection on it, and Del there is refused; Del on the flagged trial is its Repeat (asked
+    first), the "Now:" line left in place."""
     answers = Answers(True, True)
     tab, _, _ = make_tab(qtbot, answers)
     set_up(tab, trials=4)
@@ -469,21 +471,22 @@ def test_the_selection_does_not_move_onto_another_trial(qtbot) -> None:
     table.setFocus()
     table.selectRow(3)
     tab.guide.repeat_button.click()
-    assert table.rowCount() == 3 and tab.selected_entry() is None
-    assert table.selectedItems() == []
+    assert table.rowCount() == 4 and tab.selected_entry().repeated  # still on the same trial
+    qtbot.keyClick(table, Qt.Key.Key_Delete)  # a repeated trial: refused, not asked
+    assert "was repeated" in tab.guide.reply_label.text() and answers.asked == []
     measure(tab, t + 20, 400, rate=90)  # flagged again
     table.selectRow(1)
     qtbot.keyClick(table, Qt.Key.Key_Delete)  # a measured trial while one waits: refused
     assert tab.guide.reply_label.text() == "Repeat or keep the flagged trial first."
     assert "Now: Upper trapezius, left, trial 4 of 4" in tab.guide.next_label.text()
-    assert table.rowCount() == 4 and answers.asked == []
+    assert table.rowCount() == 5 and answers.asked == []
     table.selectRow(1)
     measure(tab, t + 40, 400, rate=90)  # measured again without deciding: a repeat
     assert tab.selected_entry() is tab.session.run.entries[1]  # still on L2
-    table.selectRow(3)
+    table.selectRow(5)
     qtbot.keyClick(table, Qt.Key.Key_Delete)  # Del on the flagged one: Repeat, asked first
     assert answers.asked[0][0] == "Repeat this trial?"
-    assert tab.session.run.pending is None and table.rowCount() == 3
+    assert tab.session.run.pending is None and table.rowCount() == 6
     assert [e.planned.trial for e in tab.session.run.entries] == [1, 2, 3]
 
 
@@ -530,3 +533,34 @@ def test_starting_anew_records_the_flagged_trial_left_waiting(qtbot) -> None:
     (row,) = rows
     assert row[2] == "Upper trapezius" and row[9] == 0
     assert "too fast" in row[10] and row[10].endswith(ABANDONED_WORDS)
+
+
+def test_a_repeated_trial_stays_listed_as_repeated_and_out_of_the_results(qtbot) -> None:
+    """The walk: the flagged trial the examiner repeated vanished from the trials table,
+    though the recording and the exports keep it. It is listed where it was measured, its
+    value in brackets and "no (repeated)", greyed and italic; the results leave it out, and
+    Delete and Redo on it are refused with the reason, nothing asked."""
+    answers = Answers()
+    tab, _, _ = make_tab(qtbot, answers)
+    set_up(tab, trials=2)
+    tab.start()
+    t = measure(tab, 0.0, 300)
+    t = measure(tab, t, 400, rate=90)  # too fast: flagged
+    tab.guide.repeat_button.click()
+    measure(tab, t, 340)
+    table = tab.trials.table
+    assert table.rowCount() == 3
+    cells = [table.item(1, column).text() for column in range(table.columnCount())]
+    assert cells[0] == "Upper trapezius L2" and cells[1] == "[400]"
+    assert cells[4] == "ramp rate" and cells[5] == "no (repeated)"
+    assert REPEATED_WORDS in table.item(1, 1).toolTip()
+    assert table.item(1, 1).font().italic() and not table.item(2, 1).font().italic()
+    assert table.item(2, 1).text() == "340" and table.item(2, 5).text() == "yes"
+    assert tab.results.table.item(0, 2).text() == "300 340"  # the 400 is not in them
+    assert "Protocol complete" in tab.guide.next_label.text()
+    table.selectRow(1)
+    tab.trials.delete_button.click()
+    assert "Upper trapezius L2 was repeated" in tab.guide.reply_label.text()
+    tab.trials.redo_button.click()
+    assert "was repeated" in tab.guide.reply_label.text() and answers.asked == []
+    assert table.rowCount() == 3 and tab.results.table.item(0, 2).text() == "300 340"

@@ -116,3 +116,25 @@ def test_a_refusal_is_said_in_the_alert_colour_of_the_theme_in_force(themed_app,
     tab.refresh()
     assert tab.guide.status_label.text().startswith("Resting: ")
     assert style_colour(tab.guide.status_label).name() == c.foreground.name()
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_a_repeated_trials_row_is_greyed_readably_in_the_theme_in_force(themed_app, qtbot, name):
+    """The repeated trial's row is set apart in the muted colour, which still reads at AA
+    on the table's own background, and follows a theme change at once."""
+    other = "dark" if name == "light" else "light"
+    theme.apply_theme(themed_app, other)
+    tab, _, _ = make_tab(qtbot)
+    set_up(tab, trials=1)
+    assert tab.start()
+    kpa, button = ramp(300, 90)  # too fast: flagged
+    for block in blocks(kpa, 0.0, button):
+        tab.feed(block)
+    tab.repeat()
+    theme.apply_theme(themed_app, name)
+    c = theme.THEMES[name]
+    table = tab.trials.table
+    fore = table.item(0, 1).foreground().color()
+    back = c.surface  # the table's background: the palette's Base
+    assert table.item(0, 5).text() == "no (repeated)" and fore.name() == c.muted.name()
+    assert contrast(fore, back) >= TEXT, f"{contrast(fore, back):.2f}"

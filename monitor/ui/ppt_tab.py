@@ -227,8 +227,8 @@ class PptTab(QWidget):
             if self.confirm("Repeat this trial?", f"Drop {what} and measure it again?"):
                 self.repeat()
             return
-        if session.run.pending is not None:
-            self.guide.say("Repeat or keep the flagged trial first.")
+        if refusal := session.run.edit_refusal(entry):  # a repeated one, or one waits
+            self.guide.say(refusal)
             return
         what = f"{entry.label()} ({numbers.pressure(entry.trial.threshold_kpa)})"
         verb = "Measure again" if redo else "Delete"
@@ -310,7 +310,7 @@ class PptTab(QWidget):
             return
         self.rows = session.results(self.setup.sex(), self._references)
         self.results.show_rows(self.rows)
-        self.trials.show_entries(session.run.entries, session.run.pending)
+        self.trials.show_entries(session.run.listed(), session.run.pending)
 
     def _show_live(self) -> None:
         session = self.session

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from monitor import numbers
-from monitor.ppt.protocol import Entry
+from monitor.ppt.protocol import REPEATED_WORDS, Entry
 from monitor.ppt.results import ASYMMETRY_TEXT, RESULT_COLUMNS, ResultRow
+from monitor.ui import theme
 
 TRIAL_COLUMNS = ("Trial", "kPa", "Rate, kPa/s", "Stop", "Flags", "In mean")
 #: Rows the trials table shows without scrolling, at 1280x720 too: a site's three trials on
@@ -49,9 +51,17 @@ def read_only(table: QTableWidget) -> None:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
 
 
+def kpa_text(entry: Entry) -> str:
+    """The threshold; a repeated trial's in brackets, as the results mark a value left out."""
+    value = numbers.number(entry.trial.threshold_kpa, numbers.KPA.decimals)
+    return f"[{value}]" if entry.repeated else value
+
+
 def in_mean_text(entry: Entry, pending: Entry | None) -> str:
     if entry is pending:
         return "waiting"  # the guide asks: repeat it or keep it?
+    if entry.repeated:
+        return "no (repeated)"
     if entry.counted:
         return "yes (kept)" if entry.kept else "yes"
     return "no"
@@ -70,8 +80,9 @@ class TrialsTable(QTableWidget):
 
 
 class TrialsPanel(QWidget):
-    """Every trial of the run in order, the flagged one waiting last; Delete and Redo act
-    on the selected one (``selected``)."""
+    """Every trial of the run in order, the repeated ones too (greyed, italic, never in the
+    mean: the examiner sees what was measured and set aside), the flagged one waiting last;
+    Delete and Redo act on the selected one (``selected``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,7 +100,10 @@ class TrialsPanel(QWidget):
         header.setSectionResizeMode(TRIAL_COLUMNS.index("Flags"), QHeaderView.ResizeMode.Stretch)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMaximumWidth(640)  # a wide window's room goes to the plot
-        self.table.setToolTip("Del: delete the selected trial; Tab to Redo to measure it again")
+        self.table.setToolTip(
+            "Del: delete the selected trial; Tab to Redo to measure it again. "
+            "[value], no (repeated): a flagged trial measured again, never in the results"
+        )
         fit_rows(self.table, TRIAL_ROWS_SHOWN)
         self.delete_button = QPushButton("&Delete trial (Del)")
         self.redo_button = QPushButton("Red&o trial")
@@ -100,38 +114,52 @@ class TrialsPanel(QWidget):
         edit.addWidget(self.delete_button)
         edit.addWidget(self.redo_button)
         layout.addLayout(edit)
+        theme.follow_theme(self, self._restyle)
 
     def selected(self) -> Entry | None:
         row = self.table.currentRow()
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
     def show_entries(self, entries: list[Entry], pending: Entry | None) -> None:
-        """The trials, the selection staying on the trial it was on; when that trial is gone
-        (deleted, repeated) nothing is selected: a row that moved up into its place must not
-        be the next Del's target."""
+        """The trials (``PptRun.listed``: ``pending`` among them, last), the selection
+        staying on the trial it was on; when that trial is gone (deleted) nothing is
+        selected: a row that moved up into its place must not be the next Del's target."""
         chosen = self.selected()
-        self.entries = [*entries, *([pending] if pending else [])]
+        self.entries = list(entries)
         self.table.setRowCount(len(self.entries))
         for index, entry in enumerate(self.entries):
             trial = entry.trial
             values = [
                 entry.label(),
-                numbers.number(trial.threshold_kpa, numbers.KPA.decimals),
+                kpa_text(entry),
                 numbers.number(trial.achieved_rate_kpa_s, 0),
                 trial.stop_source.value,
                 ", ".join(flag.value for flag in trial.flags) or numbers.NO_VALUE,
                 in_mean_text(entry, pending),
             ]
+            why = trial.reason or "accepted"
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(trial.reason or "accepted")
+                item.setToolTip(f"{why}; {REPEATED_WORDS}" if entry.repeated else why)
                 self.table.setItem(index, column, item)
+        self._restyle()
         if chosen is not None and any(entry is chosen for entry in self.entries):
             row = next(i for i, entry in enumerate(self.entries) if entry is chosen)
             self.table.setCurrentCell(row, self.table.currentColumn())
         else:
             self.table.clearSelection()
             self.table.setCurrentCell(-1, -1)
+
+    def _restyle(self) -> None:
+        """Repeated rows in the theme's muted colour (AA on the table in both themes) and
+        italic; the others as the table draws them."""
+        for row, entry in enumerate(self.entries):
+            for column in range(self.table.columnCount()):
+                item = self.table.item(row, column)
+                font = item.font()
+                font.setItalic(entry.repeated)
+                item.setFont(font)
+                item.setForeground(QBrush(theme.muted()) if entry.repeated else QBrush())
 
 
 class ResultsPanel(QWidget):
