@@ -278,10 +278,14 @@ def ppt_with_an_implausible_trial_deleted(window: MainWindow, qtbot) -> list[str
         if not guide.repeat_button.isHidden():  # the simulator's too-fast ramp: repeated
             click(qtbot, guide.repeat_button)
         qtbot.wait(50)
-    assert trials.rowCount() == 1
-    assert trials.item(0, 0).text() == "Upper trapezius L2"
-    assert trials.item(0, 5).text() == "yes"
-    threshold = trials.item(0, 1).text()
+    # A repeated (too-fast) ramp stays listed as such, above the trial that replaced it.
+    rows = [row for row in range(trials.rowCount()) if trials.item(row, 5).text() == "yes"]
+    assert len(rows) == 1 and trials.rowCount() - 1 == sum(
+        trials.item(row, 5).text() == "repeated" for row in range(trials.rowCount())
+    )
+    (row,) = rows
+    assert trials.item(row, 0).text() == "Upper trapezius L2"
+    threshold = trials.item(row, 1).text()
     assert results.item(0, 2).text() == threshold and results.item(0, 4).text() == "2"
     qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
     assert window.tabs.currentIndex() == 0

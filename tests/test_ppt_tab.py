@@ -171,7 +171,7 @@ def test_an_implausible_trial_is_flagged_and_kept_out_until_decided(qtbot) -> No
     assert tab.rows == []  # nothing to use as a basis
     assert not tab.guide.repeat_button.isHidden() and "counts" in tab.guide.keep_button.text()
     tab.guide.repeat_button.click()
-    assert tab.trials.table.item(0, 5).text() == "no (repeated)"  # listed, never counted
+    assert tab.trials.table.item(0, 5).text() == "repeated"  # listed, never counted
     assert tab.rows == [] and tab.guide.repeat_button.isHidden()
 
 
@@ -538,7 +538,7 @@ def test_starting_anew_records_the_flagged_trial_left_waiting(qtbot) -> None:
 def test_a_repeated_trial_stays_listed_as_repeated_and_out_of_the_results(qtbot) -> None:
     """The walk: the flagged trial the examiner repeated vanished from the trials table,
     though the recording and the exports keep it. It is listed where it was measured, its
-    value in brackets and "no (repeated)", greyed and italic; the results leave it out, and
+    value in brackets and "repeated", greyed and italic; the results leave it out, and
     Delete and Redo on it are refused with the reason, nothing asked."""
     answers = Answers()
     tab, _, _ = make_tab(qtbot, answers)
@@ -552,7 +552,7 @@ def test_a_repeated_trial_stays_listed_as_repeated_and_out_of_the_results(qtbot)
     assert table.rowCount() == 3
     cells = [table.item(1, column).text() for column in range(table.columnCount())]
     assert cells[0] == "Upper trapezius L2" and cells[1] == "[400]"
-    assert cells[4] == "ramp rate" and cells[5] == "no (repeated)"
+    assert cells[4] == "ramp rate" and cells[5] == "repeated"
     assert REPEATED_WORDS in table.item(1, 1).toolTip()
     assert table.item(1, 1).font().italic() and not table.item(2, 1).font().italic()
     assert table.item(2, 1).text() == "340" and table.item(2, 5).text() == "yes"

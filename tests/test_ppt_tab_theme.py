@@ -136,5 +136,5 @@ def test_a_repeated_trials_row_is_greyed_readably_in_the_theme_in_force(themed_a
     table = tab.trials.table
     fore = table.item(0, 1).foreground().color()
     back = c.surface  # the table's background: the palette's Base
-    assert table.item(0, 5).text() == "no (repeated)" and fore.name() == c.muted.name()
+    assert table.item(0, 5).text() == "repeated" and fore.name() == c.muted.name()
     assert contrast(fore, back) >= TEXT, f"{contrast(fore, back):.2f}"

@@ -61,7 +61,7 @@ def in_mean_text(entry: Entry, pending: Entry | None) -> str:
     if entry is pending:
         return "waiting"  # the guide asks: repeat it or keep it?
     if entry.repeated:
-        return "no (repeated)"
+        return "repeated"
     if entry.counted:
         return "yes (kept)" if entry.kept else "yes"
     return "no"
@@ -102,7 +102,7 @@ class TrialsPanel(QWidget):
         self.setMaximumWidth(640)  # a wide window's room goes to the plot
         self.table.setToolTip(
             "Del: delete the selected trial; Tab to Redo to measure it again. "
-            "[value], no (repeated): a flagged trial measured again, never in the results"
+            "[value], repeated: a flagged trial measured again, never in the results"
         )
         fit_rows(self.table, TRIAL_ROWS_SHOWN)
         self.delete_button = QPushButton("&Delete trial (Del)")
