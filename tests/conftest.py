@@ -21,7 +21,9 @@ from firmware_bridge.sim import SimulatorConfig
 from firmware_bridge.sim.pty_server import serve_pty
 from monitor.acquisition import Acquisition
 from monitor.cues import Cue
+from monitor.live_buffer import LiveBuffer
 from monitor.ui import theme
+from monitor.ui.calibration_dialog import CalibrationDialog
 from monitor.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -238,3 +240,13 @@ def themed_app(qapp: QApplication) -> Iterator[QApplication]:
     yield qapp
     theme.apply_theme(qapp, "dark")
     qapp.setPalette(palette)
+
+
+@pytest.fixture
+def calibration_dialog(qtbot, tmp_path: Path) -> CalibrationDialog:
+    """The calibration dialog on a device that is not read: the test fills its buffer."""
+    acquisition = Acquisition("fgsim://", "fgb1")
+    dialog = CalibrationDialog(acquisition, LiveBuffer(), CalibrationStore(tmp_path / "cal"))
+    qtbot.addWidget(dialog)
+    dialog.open()
+    return dialog

@@ -3,15 +3,11 @@ change: words on a zone's fill in that theme's on-zone colour, nothing kept from
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QApplication
 from test_calibration_gui import put as put_load
 
-from calibration import CalibrationError, CalibrationStore
-from monitor.acquisition import Acquisition
-from monitor.live_buffer import LiveBuffer
+from calibration import CalibrationError
 from monitor.ui import theme
 from monitor.ui.calibration_dialog import CalibrationDialog, parse_loads
 
@@ -20,13 +16,8 @@ pytestmark = pytest.mark.usefixtures("themed_app")  # the dark theme, restored a
 
 
 @pytest.fixture
-def dialog(qtbot, tmp_path: Path) -> CalibrationDialog:
-    """The dialog on a device that is not read: the test fills its buffer."""
-    acquisition = Acquisition("fgsim://", "fgb1")
-    dialog = CalibrationDialog(acquisition, LiveBuffer(), CalibrationStore(tmp_path / "cal"))
-    qtbot.addWidget(dialog)
-    dialog.open()
-    return dialog
+def dialog(calibration_dialog: CalibrationDialog) -> CalibrationDialog:
+    return calibration_dialog
 
 
 def put(dialog: CalibrationDialog, load_n: float, seed: int) -> None:

@@ -34,13 +34,8 @@ def put(buffer: LiveBuffer, load_n: float, seed: int = 0) -> None:
 
 
 @pytest.fixture
-def dialog(qtbot, tmp_path: Path) -> CalibrationDialog:
-    """The dialog on a device that is not read: the test fills its buffer."""
-    acquisition = Acquisition("fgsim://", "fgb1")
-    dialog = CalibrationDialog(acquisition, LiveBuffer(), CalibrationStore(tmp_path / "cal"))
-    qtbot.addWidget(dialog)
-    dialog.open()
-    return dialog
+def dialog(calibration_dialog: CalibrationDialog) -> CalibrationDialog:
+    return calibration_dialog
 
 
 def test_the_dialog_shows_refusals_a_failed_fit_and_keeps_the_saved_result(

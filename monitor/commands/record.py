@@ -157,11 +157,15 @@ def warn(message: str) -> None:
 def _treatment(args: argparse.Namespace) -> tuple[Treatment, bool]:
     """The user's target for --muscle (and --technique), with the client's PPT if relative;
     and whether the recording gets a segment for it (not without --muscle)."""
-    if args.muscle is None and args.technique:
-        raise CommandError("--technique needs --muscle")
+    if args.muscle is None:
+        if args.technique:
+            raise CommandError("--technique needs --muscle")
+        # No segment: the user's target and client files are not even read.
+        target = TargetLibrary.load(None).get(*FIRST_TARGET)
+        return Treatment(target, args.side, args.client, None, args.probe_area), False
     library = TargetLibrary.load(target_edits_path())
     try:
-        target = library.find(args.muscle) if args.muscle else library.get(*FIRST_TARGET)
+        target = library.find(args.muscle)
         if args.technique:
             target = library.get(target.muscle, args.technique)
     except LibraryError as exc:
@@ -169,7 +173,7 @@ def _treatment(args: argparse.Namespace) -> tuple[Treatment, bool]:
     threshold = ClientStore(clients_path()).threshold(args.client, target.muscle, args.side)
     ppt_kpa = threshold.kpa if threshold else None
     treatment = Treatment(target, args.side, args.client, ppt_kpa, args.probe_area)
-    return treatment, args.muscle is not None
+    return treatment, True
 
 
 def _wait_for_data(acquisition: Acquisition, stop: threading.Event) -> None:
