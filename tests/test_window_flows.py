@@ -239,3 +239,19 @@ def test_a_custom_probe_area_is_shown_whole_and_the_window_still_fits(open_windo
     assert window.view.probe_area_cm2 == 1.0
     hint = window.minimumSizeHint()
     assert hint.width() <= ROOM[0] and hint.height() <= ROOM[1]
+
+
+def test_a_ppt_the_client_file_cannot_keep_is_a_warning_that_stays(open_window, qtbot):
+    window = open_window("steady")
+    bar = window.treatment
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    bar.clients.set_threshold = disk_full
+    bar.client_edit.setText("C-5")
+    bar.ppt_box.setValue(300)
+    assert "PPT not remembered" in window.message_line.warning_label.toolTip()
+    qtbot.wait(200)
+    window.mark("marker")  # a note comes after: the warning stays
+    assert "PPT not remembered" in window.message_line.warning_label.toolTip()

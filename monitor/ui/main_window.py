@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self._apply(self._settings)
         self.treatment.changed.connect(self._target_changed)
         self.treatment.message.connect(self._say)
+        self.treatment.warning.connect(self._warn)
         for problem in (self.treatment.library.problem, self.treatment.clients.problem):
             if problem:
                 self.session.messages.warn(problem, time.monotonic())
@@ -340,10 +341,7 @@ class MainWindow(QMainWindow):
 
     def _say(self, text: str) -> None:
         """A note for the user: readable for its time, not replaced at once by the next."""
-        if text.startswith("⚠"):
-            self.session.messages.warn(text.lstrip("⚠ "), time.monotonic())
-        else:
-            self.session.messages.info(text, time.monotonic())
+        self.session.messages.info(text, time.monotonic())
         self.message_line.show_at(time.monotonic())
 
     def _warn(self, text: str) -> None:

@@ -60,7 +60,8 @@ class _FieldKeys(QObject):
 
 class TreatmentBar(QWidget):
     changed = Signal()
-    message = Signal(str)  # something the user should read in the status bar
+    message = Signal(str)  # a note for the user: done, or worth knowing
+    warning = Signal(str)  # what the user asked for did not happen
 
     def __init__(
         self, library: TargetLibrary, clients: ClientStore, parent: QWidget | None = None
@@ -231,7 +232,7 @@ class TreatmentBar(QWidget):
                     self.client, self.muscle_box.currentText(), self.side, value
                 )
             except (ClientStoreError, OSError) as exc:
-                self.message.emit(f"PPT not remembered: {exc}")
+                self.warning.emit(f"PPT not remembered: {exc}")
         elif value > 0:
             self.message.emit("PPT used for now; enter the client's pseudonym to remember it")
         self._target_changed()
