@@ -255,3 +255,16 @@ def test_a_ppt_the_client_file_cannot_keep_is_a_warning_that_stays(open_window, 
     qtbot.wait(200)
     window.mark("marker")  # a note comes after: the warning stays
     assert "PPT not remembered" in window.message_line.warning_label.toolTip()
+
+
+def test_a_long_warning_ends_in_an_ellipsis_inside_its_fill(open_window, qtbot):
+    window = open_window("steady")
+    window.resize(1280, 700)
+    window.session.messages.warn("the probe reads 14.1 N: take it off the client " * 4, 0.0)
+    window.message_line.show_at(0.0)
+    qtbot.wait(50)
+    label = window.message_line.warning_label
+    shown = label.text()
+    assert shown.endswith("…")
+    room = label.contentsRect().width() - 2 * 8  # the fill's padding on each side
+    assert label.fontMetrics().horizontalAdvance(shown) <= room

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWi
 from monitor.messages import Message, MessageBoard
 from monitor.ui import theme
 
+PADDING_PX = 8  # each side of the warning's text, on its fill
+
 
 class MessageLine(QWidget):
     def __init__(self, board: MessageBoard, parent: QWidget | None = None) -> None:
@@ -21,6 +23,12 @@ class MessageLine(QWidget):
         self.board = board
         self.note_label = _plain_label()
         self.warning_label = _plain_label()
+        # The same fill in both themes (dark text on amber): set once, before any text is
+        # fitted, so the bold font's width is the one measured.
+        self.warning_label.setStyleSheet(
+            f"background: {theme.WARNING.name()}; color: {theme.ON_ZONE.name()};"
+            f"font-weight: bold; padding: 4px {PADDING_PX}px; border-radius: 4px;"
+        )
         self.dismiss_button = QPushButton("Dismiss")
         self.dismiss_button.setToolTip("Dismiss this warning (Ctrl+D)")
         self.dismiss_button.clicked.connect(self.dismiss)
@@ -52,10 +60,6 @@ class MessageLine(QWidget):
         more = f"(+{len(warnings) - 1} more)  " if len(warnings) > 1 else ""
         self._set_text(self.warning_label, f"⚠ {more}{warnings[0].text}")
         self.warning_label.setToolTip("\n".join(f"⚠ {m.text}" for m in warnings))
-        self.warning_label.setStyleSheet(
-            f"background: {theme.WARNING.name()}; color: {theme.ON_ZONE.name()};"
-            "font-weight: bold; padding: 4px 8px; border-radius: 4px;"
-        )
 
     def _set_text(self, label: QLabel, text: str) -> None:
         self._texts[label] = text
@@ -63,7 +67,9 @@ class MessageLine(QWidget):
         self._fit(label)
 
     def _fit(self, label: QLabel) -> None:
-        width = max(label.contentsRect().width(), 1)
+        # The style sheet's padding is inside the label's rectangle: the "…" must be too.
+        padding = 2 * PADDING_PX if label is self.warning_label else 0
+        width = max(label.contentsRect().width() - padding, 1)
         text = label.fontMetrics().elidedText(
             self._texts[label], Qt.TextElideMode.ElideRight, width
         )
